@@ -1,0 +1,56 @@
+# Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
+"""Loading the datasets the stages pass to each other: a local directory or a Hub id, one call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import datasets
+from transformers.utils import logging
+
+
+logger = logging.get_logger(__name__)
+
+_FILE_BUILDERS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+
+
+def load_dataset_dict(name_or_path: str | Path, config_name: str | None = None) -> datasets.DatasetDict:
+    """
+    Load a `DatasetDict` from what a LUGPI stage wrote or a user points at:
+
+    - a directory written by `save_to_disk` (a `DatasetDict`, or a single `Dataset`, returned as `train`);
+    - a directory of Parquet files, or a csv/json/parquet file;
+    - otherwise a dataset id on the Hugging Face Hub, with `config_name` if it has several.
+    """
+    path = Path(name_or_path)
+    if path.is_dir():
+        if (path / "dataset_dict.json").is_file():
+            return datasets.load_from_disk(str(path))
+        if (path / "state.json").is_file():
+            return datasets.DatasetDict({"train": datasets.load_from_disk(str(path))})
+        if any(path.rglob("*.parquet")):
+            return datasets.load_dataset("parquet", data_dir=str(path))
+        raise ValueError(
+            f"{path}: not a dataset directory (expected `save_to_disk` output with dataset_dict.json or "
+            "state.json, or Parquet files)."
+        )
+    if path.suffix in _FILE_BUILDERS:
+        if not path.is_file():
+            raise ValueError(f"{path}: no such file.")
+        kwargs = {"delimiter": "\t"} if path.suffix == ".tsv" else {}
+        return datasets.load_dataset(_FILE_BUILDERS[path.suffix], data_files=str(path), **kwargs)
+    logger.info(f"{name_or_path} is not a local path; loading it from the Hugging Face Hub.")
+    return datasets.load_dataset(str(name_or_path), config_name)
+
+
+def label_names(dataset: datasets.Dataset, label_column: str = "label") -> list[str]:
+    """The class names of `label_column`: a `ClassLabel`'s names, or the sorted distinct values as strings."""
+    if label_column not in dataset.column_names:
+        raise ValueError(f"The dataset has no {label_column!r} column (columns: {dataset.column_names}).")
+    feature = dataset.features[label_column]
+    if isinstance(feature, datasets.ClassLabel):
+        return list(feature.names)
+    return [str(value) for value in sorted(set(dataset[label_column]))]
+
+
+__all__ = ["label_names", "load_dataset_dict"]

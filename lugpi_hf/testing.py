@@ -1,0 +1,218 @@
+# Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
+"""Tiny, deterministic, offline models built from configs: the one place tests and the demo get them.
+
+Nothing here downloads anything. Every builder seeds torch before it creates weights, so two calls
+give identical models, as transformers' model testers and diffusers' `get_dummy_components()` do.
+The sizes follow transformers' DistilBERT tester (width 32, 2 layers, 4 heads).
+"""
+
+from __future__ import annotations
+
+import string
+
+import numpy as np
+import torch
+from PIL import Image
+from transformers import (
+    CLIPImageProcessor,
+    CLIPVisionConfig,
+    DistilBertConfig,
+    DistilBertForSequenceClassification,
+    DistilBertTokenizer,
+    PretrainedConfig,
+    ViTConfig,
+    ViTImageProcessor,
+)
+
+from .configuration_lugpi import LugpiConfig
+from .modeling_lugpi import LugpiMultimodalForSequenceClassification
+from .processing_lugpi import LugpiProcessor
+
+
+TINY_WIDTH = 32
+TINY_IMAGE_SIZE = 32
+TINY_PATCH_SIZE = 8
+TINY_MAX_LENGTH = 64
+VISION_KINDS = ("vit", "clip")
+
+# Whole words keep the demo's sequences short; letters and `##` pieces let WordPiece spell any other word.
+_WORDS = """
+the a an and or but not no of to in on at for with from by as is are was were be been it this that these those
+i you he she we they my your his her our their me him us them what which who when where why how all any some
+one two three many more most very so too just only also than then there here out up down over under again
+good great bad awful best worst love hate like fun boring funny sad happy dark bright beautiful ugly nice
+movie film story plot actor actors acting scene scenes music cast director ending character characters
+book game team season player win lost won play played car cars engine road drive space nasa orbit moon
+earth rocket god church faith bible believe computer windows file files disk card graphics software program
+gun guns law government people president war peace health doctor medical science key encryption chip
+sale price sell buy new old used offer email mail phone word words sentence text image picture photo
+red green blue yellow black white orange purple cat dog bird fish horse tree flower sun sky sea river
+mountain city house castle street forest snow rain night day morning evening man woman child children
+big small long short high low hot cold fast slow first last next time year years world life work home
+positive negative complex simple hard easy difficult
+"""
+_SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+def get_tiny_vocab() -> dict[str, int]:
+    """The tiny WordPiece vocabulary: special tokens, characters, `##` continuations and common words."""
+    characters = string.ascii_lowercase + string.digits + string.punctuation
+    tokens = _SPECIAL_TOKENS + list(characters) + [f"##{c}" for c in characters] + sorted(set(_WORDS.split()))
+    return {token: index for index, token in enumerate(dict.fromkeys(tokens))}
+
+
+def get_tiny_tokenizer() -> DistilBertTokenizer:
+    """A DistilBERT (WordPiece, lower-case) tokenizer built locally from [`get_tiny_vocab`]."""
+    return DistilBertTokenizer(vocab=get_tiny_vocab(), model_max_length=TINY_MAX_LENGTH)
+
+
+def get_tiny_text_config(**overrides) -> DistilBertConfig:
+    """A DistilBERT config of width 32 whose vocabulary matches [`get_tiny_tokenizer`]."""
+    kwargs = dict(
+        vocab_size=len(get_tiny_vocab()),
+        dim=TINY_WIDTH,
+        n_layers=2,
+        n_heads=4,
+        hidden_dim=37,
+        max_position_embeddings=TINY_MAX_LENGTH,
+        pad_token_id=0,
+    )
+    kwargs.update(overrides)
+    return DistilBertConfig(**kwargs)
+
+
+def get_tiny_vision_config(kind: str = "vit", **overrides) -> PretrainedConfig:
+    """A ViT (width 24, so the teacher projects it) or CLIP vision (width 32) config for 32x32 images."""
+    if kind == "vit":
+        kwargs = dict(hidden_size=24, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37)
+        config_class = ViTConfig
+    elif kind == "clip":
+        kwargs = dict(hidden_size=TINY_WIDTH, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37)
+        kwargs["projection_dim"] = TINY_WIDTH
+        config_class = CLIPVisionConfig
+    else:
+        raise ValueError(f"Unknown vision kind {kind!r}; expected one of {VISION_KINDS}.")
+    kwargs.update(image_size=TINY_IMAGE_SIZE, patch_size=TINY_PATCH_SIZE)
+    kwargs.update(overrides)
+    return config_class(**kwargs)
+
+
+def get_tiny_image_processor(kind: str = "vit"):
+    """The image processor of the `kind` encoder, resizing to 32x32 (PIL backend: no torchvision needed)."""
+    size = {"height": TINY_IMAGE_SIZE, "width": TINY_IMAGE_SIZE}
+    if kind == "vit":
+        return ViTImageProcessor(size=size)
+    if kind == "clip":
+        return CLIPImageProcessor(
+            size={"shortest_edge": TINY_IMAGE_SIZE}, crop_size=size, do_center_crop=True, do_convert_rgb=True
+        )
+    raise ValueError(f"Unknown vision kind {kind!r}; expected one of {VISION_KINDS}.")
+
+
+def _labels_kwargs(num_labels: int, label_names: list[str] | None) -> dict:
+    names = label_names or [f"LABEL_{i}" for i in range(num_labels)]
+    if len(names) != num_labels:
+        raise ValueError(f"{len(names)} label names given for num_labels={num_labels}.")
+    return {"id2label": dict(enumerate(names)), "label2id": {name: i for i, name in enumerate(names)}}
+
+
+def get_tiny_teacher_config(
+    vision: str = "vit", num_labels: int = 2, label_names: list[str] | None = None, **overrides
+) -> LugpiConfig:
+    """A [`LugpiConfig`] over the tiny text and vision configs (4 fusion heads, 1 fusion layer)."""
+    kwargs = dict(
+        text_config=get_tiny_text_config(),
+        vision_config=get_tiny_vision_config(vision),
+        fusion_heads=4,
+        **_labels_kwargs(num_labels, label_names),
+    )
+    kwargs.update(overrides)
+    return LugpiConfig(**kwargs)
+
+
+def get_tiny_teacher(
+    vision: str = "vit", num_labels: int = 2, label_names: list[str] | None = None, seed: int = 0, **overrides
+) -> LugpiMultimodalForSequenceClassification:
+    """A randomly initialised tiny teacher; the same `seed` gives the same weights."""
+    config = get_tiny_teacher_config(vision, num_labels, label_names, **overrides)
+    torch.manual_seed(seed)
+    return LugpiMultimodalForSequenceClassification(config)
+
+
+def get_tiny_processor(vision: str = "vit") -> LugpiProcessor:
+    """A [`LugpiProcessor`] pairing the tiny tokenizer with the `vision` kind's image processor."""
+    return LugpiProcessor(image_processor=get_tiny_image_processor(vision), tokenizer=get_tiny_tokenizer())
+
+
+def get_tiny_student(
+    num_labels: int = 2, label_names: list[str] | None = None, seed: int = 0, **overrides
+) -> DistilBertForSequenceClassification:
+    """A tiny DistilBERT text classifier: the student (and baseline) architecture at test size."""
+    config = get_tiny_text_config(**_labels_kwargs(num_labels, label_names), **overrides)
+    torch.manual_seed(seed)
+    return DistilBertForSequenceClassification(config)
+
+
+# Words and colours of the toy task: text and image each carry the label, so a teacher can learn it.
+_TOY_CLASSES = [
+    ("positive", ["good", "great", "best", "love", "fun", "beautiful"], (220, 40, 40)),
+    ("negative", ["bad", "awful", "worst", "hate", "boring", "ugly"], (40, 40, 220)),
+    ("neutral", ["old", "new", "long", "short", "first", "last"], (40, 200, 40)),
+]
+_TOY_FILLER = ["the", "movie", "film", "story", "plot", "actors", "music", "was", "very", "and", "with", "a"]
+
+
+def make_toy_text_image_dataset(num_rows: int = 32, num_labels: int = 2, seed: int = 0):
+    """
+    A separable text + image classification set: `id`, `text`, `prompt`, `label` (`ClassLabel`) and `image`
+    columns, where the text holds a class word and the image is tinted with the class colour.
+
+    It checks the machinery (shapes, losses, training lowers the loss); it says nothing about accuracy on
+    real data.
+    """
+    from datasets import ClassLabel, Dataset, Features, Image as ImageFeature, Value
+
+    if not 2 <= num_labels <= len(_TOY_CLASSES):
+        raise ValueError(f"num_labels must be in [2, {len(_TOY_CLASSES)}], got {num_labels}.")
+    rng = np.random.default_rng(seed)
+    classes = _TOY_CLASSES[:num_labels]
+    rows = {"id": [], "text": [], "prompt": [], "label": [], "image": []}
+    for index in range(num_rows):
+        label = index % num_labels
+        _, words, colour = classes[label]
+        text_words = list(rng.choice(_TOY_FILLER, size=5)) + [str(rng.choice(words))]
+        rng.shuffle(text_words)
+        text = " ".join(text_words)
+        pixels = np.clip(rng.normal(colour, 30.0, size=(TINY_IMAGE_SIZE, TINY_IMAGE_SIZE, 3)), 0, 255)
+        rows["id"].append(f"toy-{index:05d}")
+        rows["text"].append(text)
+        rows["prompt"].append(text)
+        rows["label"].append(label)
+        rows["image"].append(Image.fromarray(pixels.astype(np.uint8)))
+    features = Features(
+        {
+            "id": Value("string"),
+            "text": Value("string"),
+            "prompt": Value("string"),
+            "label": ClassLabel(names=[name for name, _, _ in classes]),
+            "image": ImageFeature(),
+        }
+    )
+    return Dataset.from_dict(rows, features=features)
+
+
+__all__ = [
+    "TINY_IMAGE_SIZE",
+    "TINY_WIDTH",
+    "VISION_KINDS",
+    "get_tiny_image_processor",
+    "get_tiny_processor",
+    "get_tiny_student",
+    "get_tiny_teacher",
+    "get_tiny_teacher_config",
+    "get_tiny_text_config",
+    "get_tiny_tokenizer",
+    "get_tiny_vision_config",
+    "get_tiny_vocab",
+    "make_toy_text_image_dataset",
+]
