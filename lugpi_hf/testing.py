@@ -216,3 +216,103 @@ __all__ = [
     "get_tiny_vocab",
     "make_toy_text_image_dataset",
 ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tiny text-to-image generator (stage 2, `lugpi_hf.image_generation`)
+# ---------------------------------------------------------------------------------------------------------
+
+TINY_GENERATOR_IMAGE_SIZE = 32
+TINY_GENERATOR_MAX_TOKENS = 77
+
+
+def get_tiny_clip_tokenizer():
+    """
+    A CLIP (byte-level BPE, lower-case, `</w>` word ends) tokenizer built locally: the byte alphabet plus one
+    merge chain per word of the tiny vocabulary, so common words are one token and any text still encodes.
+    """
+    from tokenizers import pre_tokenizers
+    from transformers import CLIPTokenizer
+
+    vocab: dict[str, int] = {"<|startoftext|>": 0, "<|endoftext|>": 1}
+    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+    for symbol in alphabet + [f"{c}</w>" for c in alphabet]:
+        vocab.setdefault(symbol, len(vocab))
+    merges: list[tuple[str, str]] = []
+    for word in sorted(set(_WORDS.split())):
+        pieces = list(word[:-1]) + [f"{word[-1]}</w>"]
+        while len(pieces) > 1:
+            pair = (pieces[0], pieces[1])
+            merged = pair[0] + pair[1]
+            if merged not in vocab:
+                vocab[merged] = len(vocab)
+                merges.append(pair)
+            pieces = [merged] + pieces[2:]
+    return CLIPTokenizer(vocab=vocab, merges=merges, model_max_length=TINY_GENERATOR_MAX_TOKENS)
+
+
+def get_tiny_text_to_image_pipeline():
+    """
+    A tiny `StableDiffusionPipeline` (UNet, VAE and CLIP text encoder of width 32 or less, DDIM scheduler),
+    built offline from configs as diffusers' `get_dummy_components()` does: `torch.manual_seed(0)` before each
+    part, so two calls give identical pipelines. Its default output is 32x32 images; 2 steps take milliseconds.
+    """
+    from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    tokenizer = get_tiny_clip_tokenizer()
+    torch.manual_seed(0)
+    # sample_size 16 latents x VAE scale factor 2 = 32-pixel images by default.
+    unet = UNet2DConditionModel(
+        block_out_channels=(4, 8),
+        layers_per_block=1,
+        sample_size=16,
+        in_channels=4,
+        out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=TINY_WIDTH,
+        norm_num_groups=2,
+    )
+    scheduler = DDIMScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        clip_sample=False,
+        set_alpha_to_one=False,
+        steps_offset=1,
+    )
+    torch.manual_seed(0)
+    vae = AutoencoderKL(
+        block_out_channels=[4, 8],
+        in_channels=3,
+        out_channels=3,
+        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
+        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"],
+        latent_channels=4,
+        norm_num_groups=2,
+    )
+    torch.manual_seed(0)
+    text_encoder = CLIPTextModel(
+        CLIPTextConfig(
+            bos_token_id=tokenizer.bos_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+            pad_token_id=tokenizer.pad_token_id,
+            hidden_size=TINY_WIDTH,
+            intermediate_size=37,
+            num_attention_heads=4,
+            num_hidden_layers=2,
+            max_position_embeddings=TINY_GENERATOR_MAX_TOKENS,
+            vocab_size=len(tokenizer),
+        )
+    )
+    return StableDiffusionPipeline(
+        unet=unet,
+        scheduler=scheduler,
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
