@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -274,7 +273,9 @@ def test_killed_generation_resumes_to_the_uninterrupted_result(pipeline, tmp_pat
     with count_prompts() as calls:
         resumed = generate_privileged_images(prepared, pipeline, output_dir, batch_size=2, shard_size=4, **FAST)
     assert len([p for call in calls for p in call]) == 24 - 4 * written
-    reference = generate_privileged_images(prepared, pipeline, tmp_path / "reference", batch_size=2, shard_size=4, **FAST)
+    reference = generate_privileged_images(
+        prepared, pipeline, tmp_path / "reference", batch_size=2, shard_size=4, **FAST
+    )
     assert resumed["id"] == prepared["id"]
     assert image_bytes(resumed) == image_bytes(reference)
     on_disk = load_dataset_dict(output_dir)["train"]
@@ -289,12 +290,9 @@ def test_accelerate_two_processes_equal_one(pipeline, tmp_path):
     prepared.save_to_disk(tmp_path / "prepared")
     script = tmp_path / "generate.py"
     script.write_text(GENERATE_SCRIPT)
-    command = [
-        sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2",
-        "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
-        "--main_process_port", str(free_port()),
-        str(script), str(tmp_path / "prepared"), str(tmp_path / "two"), "0",
-    ]  # fmt: skip
+    launch = "-m accelerate.commands.launch --multi_gpu --num_processes 2 --num_machines 1 --mixed_precision no"
+    command = [sys.executable, *launch.split(), "--dynamo_backend", "no", "--main_process_port", str(free_port())]
+    command += [str(script), str(tmp_path / "prepared"), str(tmp_path / "two"), "0"]
     result = subprocess.run(command, env=subprocess_env(), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     names = [path.name for path in shard_files(tmp_path / "two")]
@@ -311,15 +309,21 @@ def test_accelerate_two_processes_equal_one(pipeline, tmp_path):
     [
         (lambda d: d.remove_columns("prompt"), "no 'prompt' column"),
         (lambda d: d.remove_columns("id"), "no 'id' column"),
-        (lambda d: d.map(lambda r, i: {"id": "row-0001" if i == 3 else r["id"]}, with_indices=True),
-         "column 'id': duplicate id 'row-0001' at rows 1 and 3"),
-        (lambda d: d.map(lambda r, i: {"prompt": "  " if i == 2 else r["prompt"]}, with_indices=True),
-         "column 'prompt', row 2 (id 'row-0002'): empty prompt"),
-        (lambda d: d.map(lambda r, i: {"prompt": None if i == 4 else r["prompt"]}, with_indices=True),
-         "column 'prompt', row 4 (id 'row-0004'): expected a string, got NoneType None"),
+        (
+            lambda d: d.map(lambda r, i: {"id": "row-0001" if i == 3 else r["id"]}, with_indices=True),
+            "column 'id': duplicate id 'row-0001' at rows 1 and 3",
+        ),
+        (
+            lambda d: d.map(lambda r, i: {"prompt": "  " if i == 2 else r["prompt"]}, with_indices=True),
+            "column 'prompt', row 2 (id 'row-0002'): empty prompt",
+        ),
+        (
+            lambda d: d.map(lambda r, i: {"prompt": None if i == 4 else r["prompt"]}, with_indices=True),
+            "column 'prompt', row 4 (id 'row-0004'): expected a string, got NoneType None",
+        ),
         (lambda d: d.add_column("image", [None] * len(d)), "already has an 'image' column"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_one_line_error_and_nothing_written(pipeline, tmp_path, change, message):
     bad = change(make_prepared(6))
     with count_prompts() as calls, pytest.raises(ValueError) as error:
@@ -345,7 +349,9 @@ def test_output_dir_from_other_settings_or_data_is_refused(pipeline, tmp_path):
     (foreign / "generation_settings.json").unlink()
     copied = output_dir / "data" / shard_files(foreign)[0].name
     copied.write_bytes(shard_files(foreign)[0].read_bytes())
-    with pytest.raises(ValueError, match=rf"{copied.name}: shard generated with other settings \(seed: 5 there, 0 here"):
+    with pytest.raises(
+        ValueError, match=rf"{copied.name}: shard generated with other settings \(seed: 5 there, 0 here"
+    ):
         generate_privileged_images(prepared, pipeline, output_dir, **FAST)
     copied.unlink()
     # Rows of another dataset, or rows whose prompt changed since, are not silently kept.
@@ -366,9 +372,7 @@ def test_long_prompts_cut_to_the_token_limit_with_one_warning(pipeline, tmp_path
     assert len(tokenizer(cut[1]).input_ids) <= tokenizer.model_max_length
     assert len(tokenizer(cut[1] + " castle").input_ids) > tokenizer.model_max_length  # nothing more would fit
 
-    prepared = datasets.Dataset.from_dict(
-        {"id": [1, 2, 3], "prompt": [long_prompt, long_prompt + " again", "a dog"]}
-    )
+    prepared = datasets.Dataset.from_dict({"id": [1, 2, 3], "prompt": [long_prompt, long_prompt + " again", "a dog"]})
     with count_prompts() as calls, caplog.at_level(logging.WARNING, logger="lugpi_hf"):
         generated = generate_privileged_images(prepared, pipeline, tmp_path / "out", batch_size=3, **FAST)
     warnings = [r.getMessage() for r in caplog.records if r.name.startswith("lugpi_hf")]
@@ -380,13 +384,16 @@ def test_long_prompts_cut_to_the_token_limit_with_one_warning(pipeline, tmp_path
 
 def test_presets_match_the_documented_settings(pipeline, tmp_path):
     assert set(GENERATION_PRESETS) == set(PRESET_NAMES)
-    paper, fast, turbo = (GENERATION_PRESETS[name] for name in ("paper", "fast", "turbo"))
-    assert (paper.generator, paper.resolution, paper.num_inference_steps) == ("stabilityai/stable-diffusion-2", 768, 50)
-    assert (fast.generator, fast.resolution, fast.num_inference_steps) == ("stabilityai/stable-diffusion-2-base", 512, 20)
-    assert fast.scheduler == "DPMSolverMultistepScheduler" and fast.scheduler_kwargs == {"algorithm_type": "dpmsolver++"}
-    assert (turbo.generator, turbo.resolution, turbo.num_inference_steps, turbo.guidance_scale) == (
-        "stabilityai/sd-turbo", 512, 1, 0.0
-    )
+    expected = {
+        "paper": ("stabilityai/stable-diffusion-2", 768, 50, 7.5, None),
+        "fast": ("stabilityai/stable-diffusion-2-base", 512, 20, 7.5, "DPMSolverMultistepScheduler"),
+        "turbo": ("stabilityai/sd-turbo", 512, 1, 0.0, None),
+    }
+    for name, values in expected.items():
+        preset = GENERATION_PRESETS[name]
+        assert (preset.generator, preset.resolution, preset.num_inference_steps, preset.guidance_scale,
+                preset.scheduler) == values  # fmt: skip
+    assert GENERATION_PRESETS["fast"].scheduler_kwargs == {"algorithm_type": "dpmsolver++"}
 
     # A preset on a given pipeline: its scheduler and guidance apply, explicit arguments win.
     fast_pipeline = get_tiny_text_to_image_pipeline()
@@ -396,7 +403,8 @@ def test_presets_match_the_documented_settings(pipeline, tmp_path):
     assert isinstance(fast_pipeline.scheduler, DPMSolverMultistepScheduler)
     assert fast_pipeline.scheduler.config.algorithm_type == "dpmsolver++"
     settings = read_generation_settings(tmp_path / "out")
-    assert (settings["preset"], settings["scheduler"], settings["guidance_scale"]) == ("fast", "DPMSolverMultistepScheduler", 7.5)
+    assert settings["preset"] == "fast" and settings["scheduler"] == "DPMSolverMultistepScheduler"
+    assert settings["guidance_scale"] == 7.5
     assert (settings["num_inference_steps"], settings["resolution"]) == (2, 32)
     assert generated[0]["image"].size == (32, 32)
     with pytest.raises(ValueError, match="Unknown preset 'slow'"):
@@ -414,8 +422,20 @@ def test_stored_image_size_and_jpeg(pipeline, tmp_path):
 def test_cli_end_to_end(pipeline_dir, tmp_path, capsys):
     prepared = datasets.DatasetDict({"train": make_prepared(5), "validation": make_prepared(3, start=5)})
     prepared.save_to_disk(tmp_path / "prepared")
-    common = ["--dataset", str(tmp_path / "prepared"), "--generator", str(pipeline_dir), "--batch-size", "4",
-              "--num-inference-steps", "2", "--seed", "1", "--image-size", "16"]  # fmt: skip
+    common = [
+        "--dataset",
+        str(tmp_path / "prepared"),
+        "--generator",
+        str(pipeline_dir),
+        "--batch-size",
+        "4",
+        "--num-inference-steps",
+        "2",
+        "--seed",
+        "1",
+        "--image-size",
+        "16",
+    ]
 
     assert cli.main(["generate", *common, "--output-dir", str(tmp_path / "out"), "--split", "validation"]) == 0
     assert list(load_dataset_dict(tmp_path / "out")) == ["validation"]
@@ -447,9 +467,21 @@ def test_trainer_script(pipeline_dir, tmp_path):
         sys.path.pop(0)
     make_prepared(3).save_to_disk(tmp_path / "prepared")
     (args,) = generate_images.make_parser().parse_args_into_dataclasses(
-        ["--dataset_name", str(tmp_path / "prepared"), "--generator", str(pipeline_dir), "--output_dir",
-         str(tmp_path / "out"), "--num_inference_steps", "2", "--image_size", "0", "--image_format", "png"]
-    )  # fmt: skip
+        [
+            "--dataset_name",
+            str(tmp_path / "prepared"),
+            "--generator",
+            str(pipeline_dir),
+            "--output_dir",
+            str(tmp_path / "out"),
+            "--num_inference_steps",
+            "2",
+            "--image_size",
+            "0",
+            "--image_format",
+            "png",
+        ]
+    )
     generated = generate_images.main(args)
     assert generated["train"]["id"] == make_prepared(3)["id"]
     assert generated["train"][0]["image"].size == (32, 32)  # --image_size 0 keeps the generated size

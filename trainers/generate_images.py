@@ -49,7 +49,9 @@ class GenerationScriptArguments:
     guidance_scale: float | None = field(default=None, metadata={"help": "Guidance scale (preset's, else 7.5)."})
     resolution: int | None = field(default=None, metadata={"help": "Generated height and width in pixels."})
     seed: int = field(default=0, metadata={"help": "Global seed, hashed with each prompt."})
-    image_size: int = field(default=256, metadata={"help": "Stored shorter side in pixels; 0 keeps the generated size."})
+    image_size: int = field(
+        default=256, metadata={"help": "Stored shorter side in pixels; 0 keeps the generated size."}
+    )
     image_format: str = field(default="jpeg", metadata={"help": "jpeg or png."})
     shard_size: int = field(default=512, metadata={"help": "Rows per Parquet shard."})
     compile: bool = field(default=False, metadata={"help": "torch.compile the UNet."})
@@ -89,7 +91,9 @@ def main(args: GenerationScriptArguments):
     if args.push_to_hub and PartialState().is_main_process:
         # A Hub id names the source in the card; a local path would mean nothing to readers.
         source = None if os.path.exists(args.dataset_name) else args.dataset_name
-        push_generated_dataset(args.output_dir, args.hub_dataset_id, source_dataset=source, private=args.hub_private_repo)
+        push_generated_dataset(
+            args.output_dir, args.hub_dataset_id, source_dataset=source, private=args.hub_private_repo
+        )
     return generated
 
 

@@ -21,8 +21,12 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--dataset", required=True, help="prepared dataset: save_to_disk dir, Parquet dir or Hub id")
     parser.add_argument("--generator", help="diffusers pipeline: Hub id or local dir (defaults to the preset's)")
-    parser.add_argument("--preset", choices=PRESET_NAMES, help="paper (SD2 768, 50 steps), fast (SD2-base "
-                        "512, DPM-Solver++ 20 steps) or turbo (SD-Turbo 512, 1 step); explicit options win")
+    parser.add_argument(
+        "--preset",
+        choices=PRESET_NAMES,
+        help="paper (SD2 768, 50 steps), fast (SD2-base "
+        "512, DPM-Solver++ 20 steps) or turbo (SD-Turbo 512, 1 step); explicit options win",
+    )
     parser.add_argument("--output-dir", required=True, help="where the generated dataset goes")
     parser.add_argument("--split", action="append", help="split to generate (repeatable; default: every split)")
     parser.add_argument("--batch-size", type=int, default=8, help="prompts per pipeline call (default 8)")
