@@ -53,4 +53,30 @@ def label_names(dataset: datasets.Dataset, label_column: str = "label") -> list[
     return [str(value) for value in sorted(set(dataset[label_column]))]
 
 
-__all__ = ["label_names", "load_dataset_dict"]
+def config_label_names(config) -> list[str]:
+    """The class names of a model config, in class-index order (`id2label`)."""
+    id2label = {int(index): name for index, name in (config.id2label or {}).items()}
+    return [id2label.get(index, f"LABEL_{index}") for index in range(config.num_labels)]
+
+
+def _unnamed(names: list[str]) -> bool:
+    # transformers' default names: a model created with only `num_labels` says nothing about what its classes mean.
+    return names == [f"LABEL_{index}" for index in range(len(names))]
+
+
+def check_label_names(names: list[str], what: str, other_names: list[str], other_what: str) -> None:
+    """
+    Raise a one-line `ValueError` when two label sets disagree: a different number of classes, or different
+    names in class-index order. transformers' default names (`LABEL_0`, ...) match any names of the same length.
+    """
+    if len(names) != len(other_names):
+        raise ValueError(
+            f"{what} has {len(names)} labels {names} but {other_what} has {len(other_names)} {other_names}."
+        )
+    if names != other_names and not (_unnamed(names) or _unnamed(other_names)):
+        raise ValueError(
+            f"label names disagree: {what} has {names} but {other_what} has {other_names} (same order expected)."
+        )
+
+
+__all__ = ["check_label_names", "config_label_names", "label_names", "load_dataset_dict"]

@@ -216,3 +216,74 @@ __all__ = [
     "get_tiny_vocab",
     "make_toy_text_image_dataset",
 ]
+
+
+# ---- Distillation, baseline and evaluation (issue 5) ----
+
+TEXT_CLASSIFIER_TYPES = ("distilbert", "bert", "roberta")
+
+
+def get_tiny_text_classifier(
+    model_type: str = "distilbert", num_labels: int = 2, label_names: list[str] | None = None, seed: int = 0, **overrides
+):
+    """
+    A tiny DistilBERT, BERT or RoBERTa sequence classifier (width 32) over the tiny vocabulary: the student
+    architectures whose classification layer the distillation trainer must find (`classifier`, `classifier`,
+    `classifier.out_proj`).
+    """
+    from transformers import AutoModelForSequenceClassification, BertConfig, RobertaConfig
+
+    labels = _labels_kwargs(num_labels, label_names)
+    if model_type == "distilbert":
+        return get_tiny_student(num_labels, label_names, seed, **overrides)
+    kwargs = dict(
+        vocab_size=len(get_tiny_vocab()),
+        hidden_size=TINY_WIDTH,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=37,
+        pad_token_id=0,
+        **labels,
+    )
+    if model_type == "bert":
+        config = BertConfig(max_position_embeddings=TINY_MAX_LENGTH, **kwargs)
+    elif model_type == "roberta":
+        # RoBERTa's positions start after the padding index.
+        config = RobertaConfig(max_position_embeddings=TINY_MAX_LENGTH + 2, **kwargs)
+    else:
+        raise ValueError(f"Unknown text classifier type {model_type!r}; expected one of {TEXT_CLASSIFIER_TYPES}.")
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    torch.manual_seed(seed)
+    return AutoModelForSequenceClassification.from_config(config)
+
+
+def get_tiny_image_classifier(kind: str = "vit", num_labels: int = 2, label_names: list[str] | None = None, seed: int = 0):
+    """
+    A tiny image-only classifier (the paper's image-only rows): `ViTForImageClassification`, or
+    `CLIPForImageClassification` (CLIP's vision tower and a linear head), for 32x32 images.
+    """
+    from transformers import AutoModelForImageClassification, CLIPConfig, CLIPTextConfig
+
+    labels = _labels_kwargs(num_labels, label_names)
+    if kind == "vit":
+        config = get_tiny_vision_config("vit")
+    elif kind == "clip":
+        text_config = CLIPTextConfig(
+            vocab_size=99, hidden_size=TINY_WIDTH, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37,
+            pad_token_id=0, bos_token_id=1, eos_token_id=2,
+        )
+        config = CLIPConfig(
+            text_config=text_config.to_dict(),
+            vision_config=get_tiny_vision_config("clip").to_dict(),
+            projection_dim=TINY_WIDTH,
+        )
+    else:
+        raise ValueError(f"Unknown vision kind {kind!r}; expected one of {VISION_KINDS}.")
+    config.num_labels = num_labels
+    config.id2label, config.label2id = labels["id2label"], labels["label2id"]
+    torch.manual_seed(seed)
+    return AutoModelForImageClassification.from_config(config)
+
+
+__all__ += ["TEXT_CLASSIFIER_TYPES", "get_tiny_image_classifier", "get_tiny_text_classifier"]
