@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Any
 
@@ -111,7 +112,8 @@ class LugpiDistillationTrainer(Trainer):
             Training arguments with the distillation fields.
         data_collator (`Callable`, *optional*):
             Defaults to a [`~lugpi_hf.data_collator.LugpiDistillationCollator`] over `processing_class` (and the
-            teacher's processor for an online teacher).
+            teacher's processor for an online teacher). A `LugpiDistillationCollator` given without a
+            `teacher_processor` gets the online teacher's.
         train_dataset ([`datasets.Dataset`], *optional*):
             Rows with `text` and `label` (and `id` for caches, `image` for an online teacher).
         eval_dataset ([`datasets.Dataset`], *optional*):
@@ -221,6 +223,15 @@ class LugpiDistillationTrainer(Trainer):
             data_collator = LugpiDistillationCollator(
                 processing_class, teacher_processor=teacher_processor if self.teacher is not None else None
             )
+        elif (
+            isinstance(data_collator, LugpiDistillationCollator)
+            and data_collator.teacher_processor is None
+            and self.teacher is not None
+        ):
+            if teacher_processor is None:
+                raise ValueError("An online teacher_model needs its teacher_processor.")
+            # A collator set up for the student's columns gets the online teacher's processor.
+            data_collator = dataclasses.replace(data_collator, teacher_processor=teacher_processor)
 
         super().__init__(
             model=model,
