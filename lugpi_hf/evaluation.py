@@ -173,7 +173,7 @@ def plot_results(results: list[ModelEvaluation], path: str | os.PathLike, title:
         values = [100 * getattr(result, key) for result in results]
         bars = ax.bar(x + offset, values, width, label=label)
         ax.bar_label(bars, fmt="%.1f", fontsize=7, padding=2)
-    ax.set_xticks(x, [f"{r.name}\n({GROUPS[r.group]})" for r in results], fontsize=7)
+    ax.set_xticks(x, [f"{r.name}\n{GROUPS[r.group]}" for r in results], fontsize=7)
     ax.set_ylabel("%")
     ax.set_ylim(0, 105)
     ax.set_title(title)
