@@ -62,14 +62,15 @@ def train_image_only(script_args: ImageOnlyScriptArguments, training_args: Train
     model, image_processor = load_image_classifier(script_args.vision_model_name_or_path, names)
     # The collator reads the raw image column, which is not an argument of the model's forward.
     training_args.remove_unused_columns = False
+    columns = [script_args.image_column, script_args.label_column]
     trainer = Trainer(
         model=model,
         args=training_args,
         data_collator=ImageClassificationCollator(
             image_processor, image_column=script_args.image_column, label_column=script_args.label_column
         ),
-        train_dataset=train_dataset,
-        eval_dataset=eval_dataset,
+        train_dataset=train_dataset.select_columns(columns),
+        eval_dataset=eval_dataset.select_columns(columns) if eval_dataset is not None else None,
         processing_class=image_processor,
         compute_metrics=compute_classification_metrics,
     )

@@ -90,8 +90,12 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
     if distill:
         trainer = LugpiDistillationTrainer(**kwargs)
     else:
-        # The collator reads the raw text column, which is not an argument of the model's forward.
+        # The collator reads the raw text column, which is not an argument of the model's forward; keeping only
+        # what it reads spares decoding the images of a generated dataset.
         training_args.remove_unused_columns = False
+        columns = [script_args.text_column, script_args.label_column]
+        kwargs["train_dataset"] = train_dataset.select_columns(columns)
+        kwargs["eval_dataset"] = eval_dataset.select_columns(columns) if eval_dataset is not None else None
         trainer = Trainer(**kwargs)
 
     return train_save_evaluate(trainer)
