@@ -85,3 +85,17 @@ def test_trains_from_a_saved_dataset_with_pretrained_encoders(tmp_path):
     assert any("eval_accuracy" in entry for entry in trainer.state.log_history)
     reloaded = AutoModelForSequenceClassification.from_pretrained(tmp_path / "out")
     torch.testing.assert_close(reloaded.classifier.weight, trainer.model.classifier.weight)
+
+
+def test_two_process_accelerate_launch(tmp_path):
+    """DistributedDataParallel (gloo, 2 CPU processes) fails on any parameter without a gradient."""
+    result = subprocess.run(
+        [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--cpu",
+         "trainers/train_teacher.py", "--demo", "--demo_vision", "clip", "--output_dir", str(tmp_path),
+         "--max_steps", "2", "--per_device_train_batch_size", "4", "--save_strategy", "no"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    state = json.loads((tmp_path / "trainer_state.json").read_text())
+    assert state["global_step"] == 2
+    assert (tmp_path / "model.safetensors").is_file()
