@@ -39,6 +39,8 @@ def test_a_few_steps_on_a_separable_task_lower_the_loss(vision, tmp_path):
     assert isinstance(teacher, LugpiMultimodalForSequenceClassification)
     assert teacher.config.id2label == {0: "positive", 1: "negative"}
     assert (tmp_path / "processor_config.json").is_file()
+    card = (tmp_path / "README.md").read_text()
+    assert "LUGPI teacher" in card and "| accuracy |" in card
 
 
 def test_readme_command_runs(tmp_path):
