@@ -14,14 +14,14 @@ import numpy as np
 import torch
 from PIL import Image
 from transformers import (
-    CLIPImageProcessor,
+    CLIPImageProcessorPil,
     CLIPVisionConfig,
     DistilBertConfig,
     DistilBertForSequenceClassification,
     DistilBertTokenizer,
     PretrainedConfig,
     ViTConfig,
-    ViTImageProcessor,
+    ViTImageProcessorPil,
 )
 
 from .configuration_lugpi import LugpiConfig
@@ -101,9 +101,9 @@ def get_tiny_image_processor(kind: str = "vit"):
     """The image processor of the `kind` encoder, resizing to 32x32 (PIL backend: no torchvision needed)."""
     size = {"height": TINY_IMAGE_SIZE, "width": TINY_IMAGE_SIZE}
     if kind == "vit":
-        return ViTImageProcessor(size=size)
+        return ViTImageProcessorPil(size=size)
     if kind == "clip":
-        return CLIPImageProcessor(
+        return CLIPImageProcessorPil(
             size={"shortest_edge": TINY_IMAGE_SIZE}, crop_size=size, do_center_crop=True, do_convert_rgb=True
         )
     raise ValueError(f"Unknown vision kind {kind!r}; expected one of {VISION_KINDS}.")
