@@ -27,3 +27,15 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data files not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture
+def local_hub(tmp_path):
+    """
+    A loopback-only Hugging Face Hub (`lugpi_hf.testing_hub.LocalHub`) for this test. The clients read the Hub
+    settings at import time, so run them in a subprocess: `subprocess.run(..., env=local_hub.env(tmp_path / "home"))`.
+    """
+    from lugpi_hf.testing_hub import LocalHub
+
+    with LocalHub(tmp_path / "local-hub") as hub:
+        yield hub
