@@ -14,7 +14,7 @@ import sys
 
 
 # Modules under lugpi_hf.commands, in the order of the stages.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["prepare"]
 
 
 def make_parser() -> argparse.ArgumentParser:
