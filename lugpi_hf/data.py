@@ -31,7 +31,7 @@ import regex
 from datasets.utils.stratify import stratified_shuffle_split_generate_indices
 from transformers.utils import logging
 
-from .dataset_io import load_dataset_dict
+from .dataset_io import _FILE_BUILDERS, load_dataset_dict
 
 
 logger = logging.get_logger(__name__)
@@ -345,7 +345,8 @@ def _load_newsgroups_files(data_dir: str | Path, validation_fraction: float, see
     else:
         if set(records) != {"train", "test"}:
             raise ValueError(
-                f"{data_dir}: only the {next(iter(records))} split of 20news-bydate found (expected {_NEWSGROUPS_EXPECTED})."
+                f"{data_dir}: only the {next(iter(records))} split of 20news-bydate found "
+                f"(expected {_NEWSGROUPS_EXPECTED})."
             )
         train = _to_dataset(records["train"], label_names, f"{data_dir} (train)")
         test = _to_dataset(records["test"], label_names, f"{data_dir} (test)")
@@ -426,7 +427,8 @@ def _cwi_record(row: list[str], where: str, row_id: str, sep_token: str) -> Reco
     span = sentence[start:end]
     if not 0 <= start < end <= len(sentence) or span.translate(_QUOTES) != target.translate(_QUOTES):
         raise ValueError(
-            f"{where}: characters {start}:{end} of the sentence are {span!r}, expected the target {target!r} (column 5)."
+            f"{where}: characters {start}:{end} of the sentence are {span!r}, "
+            f"expected the target {target!r} (column 5)."
         )
     marker = _WIKINEWS_MARKER.match(sentence)
     if marker and start >= marker.end():
@@ -596,7 +598,7 @@ def load_lugpi_dataset(
     Any other `name` is a Hub dataset id (`owner/name`) or a local csv/json/parquet file or folder (see
     `lugpi_hf.dataset_io.load_dataset_dict`); `text_column` and `label_column` say which columns to read, and
     `prompt_column` (default: the text) what the generator reads. Labels may be a `ClassLabel`, class names, or
-    numbers (their sorted values become the names). Splits named `dev` or `valid` count as validation; a missing
+    numbers (their sorted values become the names). Splits named `dev`, `valid` or `val` count as validation; a missing
     validation or test split is carved off train (`validation_fraction` each). Ids are `<source split>-<row>`.
 
     Rows whose text is empty after cleaning are dropped, and their number is logged.
@@ -641,25 +643,21 @@ def load_lugpi_dataset(
         elif data_dir is not None:
             load_files = _load_imdb_files if name == "imdb" else _load_newsgroups_files
             dataset = load_files(data_dir, validation_fraction, seed)
-        elif name == "imdb":
-            dataset = _load_table(
-                HUB_DATASET_IDS[name], text_column="text", label_column="label", prompt_column=None,
-                validation_fraction=validation_fraction, seed=seed, clean=clean_imdb_text,
-            )  # fmt: skip
         else:
-            hub_id = HUB_DATASET_IDS[name]
+            hub_id, is_imdb = HUB_DATASET_IDS[name], name == "imdb"
             dataset = _load_table(
                 hub_id, text_column="text", label_column="label", prompt_column=None,
                 validation_fraction=validation_fraction, seed=seed,
-                clean=lambda text: clean_newsgroups_text(text, has_header=False),
-                label_names=_newsgroups_label_names(hub_id),
+                clean=clean_imdb_text if is_imdb else lambda text: clean_newsgroups_text(text, has_header=False),
+                label_names=None if is_imdb else _newsgroups_label_names(hub_id),
             )  # fmt: skip
     else:
         if data_dir is not None:
             raise ValueError(
-                f"data_dir is for the paper's datasets ({', '.join(LUGPI_DATASETS)}); pass the path of {name!r} as the name."
+                f"data_dir is for the paper's datasets ({', '.join(LUGPI_DATASETS)}); "
+                f"pass the path of {name!r} as the name."
             )
-        is_local = Path(name).exists() or Path(name).suffix in (".csv", ".tsv", ".json", ".jsonl", ".parquet")
+        is_local = Path(name).exists() or Path(name).suffix in _FILE_BUILDERS
         if not is_local and "/" not in name:
             raise ValueError(
                 f"Unknown dataset {name!r}: expected one of {', '.join(LUGPI_DATASETS)}, a Hub dataset id "

@@ -433,7 +433,7 @@ def test_bad_names_folders_and_columns(tmp_path):
         load_lugpi_dataset(str(path), text_column="review", label_column="label")
     unlabelled = tmp_path / "unlabelled.csv"
     unlabelled.write_text("review,stars\nnice,5\nbad,\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"unlabelled\.csv \(train split\), row 1 .*: no value in label column 'stars'"):
+    with pytest.raises(ValueError, match=r"unlabelled\.csv \(train split\), row 1 .*: no value in label column"):
         load_lugpi_dataset(str(unlabelled), text_column="review", label_column="stars")
     with pytest.raises(ValueError, match="pass text_column and label_column"):
         load_lugpi_dataset(str(path))

@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from ..dataset_io import save_to_disk_atomic
 
     output_dir = Path(args.output_dir)
+    # Checked before loading too, so a taken folder fails at once rather than after reading 50,000 files.
     if output_dir.exists() and not args.overwrite:
         raise ValueError(f"{output_dir}: already exists (expected a new folder; pass --overwrite to replace it).")
     dataset = load_lugpi_dataset(
