@@ -15,7 +15,7 @@ import sys
 
 
 # Modules under lugpi_hf.commands, in the order of the stages.
-COMMAND_MODULES: list[str] = ["train_teacher"]
+COMMAND_MODULES: list[str] = ["prepare", "train_teacher"]
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import uuid
 from pathlib import Path
 
 import datasets
@@ -53,4 +56,40 @@ def label_names(dataset: datasets.Dataset, label_column: str = "label") -> list[
     return [str(value) for value in sorted(set(dataset[label_column]))]
 
 
-__all__ = ["label_names", "load_dataset_dict"]
+def save_to_disk_atomic(
+    dataset: datasets.Dataset | datasets.DatasetDict, output_dir: str | Path, *, overwrite: bool = False
+) -> Path:
+    """
+    `dataset.save_to_disk(output_dir)`, all or nothing: written to a temporary sibling folder, then renamed, so an
+    interrupted run never leaves a half-written dataset where the next stage looks for it.
+
+    Args:
+        dataset (`Dataset` or `DatasetDict`):
+            What to save.
+        output_dir (`str` or `Path`):
+            The folder to create.
+        overwrite (`bool`, *optional*, defaults to `False`):
+            Replace `output_dir` if it exists; otherwise an existing `output_dir` is a `ValueError`.
+    """
+    output_dir = Path(output_dir)
+    if output_dir.exists() and not overwrite:
+        raise ValueError(f"{output_dir}: already exists (expected a new folder; pass overwrite to replace it).")
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output_dir.with_name(f".{output_dir.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        dataset.save_to_disk(str(temporary))
+        if output_dir.exists():
+            # A folder cannot be renamed onto a non-empty one: move the old one aside first.
+            previous = output_dir.with_name(f".{output_dir.name}.old-{uuid.uuid4().hex[:8]}")
+            os.replace(output_dir, previous)
+            os.replace(temporary, output_dir)
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            os.replace(temporary, output_dir)
+    finally:
+        if temporary.exists():
+            shutil.rmtree(temporary, ignore_errors=True)
+    return output_dir
+
+
+__all__ = ["label_names", "load_dataset_dict", "save_to_disk_atomic"]
