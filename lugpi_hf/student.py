@@ -62,9 +62,9 @@ def load_student(name_or_path: str, names: list[str], **kwargs):
 def train_student(script_args: StudentScriptArguments, training_args: TrainingArguments, *, distill: bool) -> Trainer:
     """
     Fine-tune the student architecture on text: with the LUGPI distillation loss (`distill=True`,
-    `training_args` a [`LugpiDistillationArguments`]) or with plain cross-entropy (the baseline). Trains, saves
-    the model, metrics and state to `training_args.output_dir`, evaluates when an evaluation split exists, and
-    returns the trainer.
+    `training_args` a [`LugpiDistillationArguments`]) or with plain cross-entropy (the baseline). Trains,
+    evaluates when an evaluation split exists, saves the model (with the LUGPI student card when distilled),
+    metrics and state to `training_args.output_dir`, pushes when `push_to_hub` is set, and returns the trainer.
     """
     if distill and not isinstance(training_args, LugpiDistillationArguments):
         raise ValueError("Distillation needs LugpiDistillationArguments.")
@@ -88,7 +88,7 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
         compute_metrics=compute_classification_metrics,
     )
     if distill:
-        trainer = LugpiDistillationTrainer(**kwargs)
+        trainer = LugpiDistillationTrainer(**kwargs, card_metadata={"dataset": script_args.dataset_name})
     else:
         # The collator reads the raw text column, which is not an argument of the model's forward; keeping only
         # what it reads spares decoding the images of a generated dataset.
@@ -116,17 +116,22 @@ def load_train_eval_splits(script_args, training_args: TrainingArguments):
 
 
 def train_save_evaluate(trainer: Trainer) -> Trainer:
-    """Train (resuming if asked), save the model, metrics and state, and evaluate when there is an eval set."""
+    """
+    Train (resuming if asked), evaluate when there is an eval set, save the model, metrics and state, and push
+    when `push_to_hub` is set.
+    """
     args = trainer.args
     train_result = trainer.train(resume_from_checkpoint=args.resume_from_checkpoint)
     trainer.log_metrics("train", train_result.metrics)
     trainer.save_metrics("train", train_result.metrics)
-    trainer.save_state()
-    trainer.save_model(args.output_dir)
     if trainer.eval_dataset is not None:
         metrics = trainer.evaluate()
         trainer.log_metrics("eval", metrics)
         trainer.save_metrics("eval", metrics)
+    trainer.save_state()
+    trainer.save_model(args.output_dir)  # after evaluating, so that a model card shows the final results
+    if args.push_to_hub:
+        trainer.push_to_hub()
     return trainer
 
 

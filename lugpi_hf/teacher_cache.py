@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from transformers import AutoModelForSequenceClassification, AutoProcessor
 from transformers.utils import logging
 
 from .data_collator import LugpiTextImageCollator, teacher_signal_columns
-from .dataset_io import check_label_names, config_label_names, label_names
+from .dataset_io import check_label_names, config_label_names, label_names, save_to_disk_atomic
 
 
 logger = logging.get_logger(__name__)
@@ -125,22 +124,12 @@ class TeacherCache:
         return int(self.metadata["embedding_size"])
 
     def save_to_disk(self, path: str | os.PathLike) -> None:
-        """Write the cache to `path` (replaced if it exists), through a temporary directory beside it."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-        try:
-            self.dataset.save_to_disk(str(tmp / "data"))
-            (tmp / CACHE_METADATA_NAME).write_text(json.dumps(self.metadata, indent=2) + "\n")
-            if path.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
-                os.replace(path, old / path.name)
-                os.replace(tmp, path)
-                shutil.rmtree(old)
-            else:
-                os.replace(tmp, path)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        """Write the cache to `path` (replaced if it exists): the dataset all or nothing, then its metadata."""
+        path = save_to_disk_atomic(self.dataset, path, overwrite=True)
+        # The metadata goes last, so an interrupted write leaves a directory that `load` refuses, not a cache.
+        with tempfile.NamedTemporaryFile("w", dir=path, suffix=".tmp", delete=False) as handle:
+            handle.write(json.dumps(self.metadata, indent=2) + "\n")
+        os.replace(handle.name, path / CACHE_METADATA_NAME)
         self.path = str(path)
 
     @classmethod
@@ -157,7 +146,7 @@ class TeacherCache:
                 f"{metadata_file}: format_version {metadata.get('format_version')!r}, expected "
                 f"{CACHE_FORMAT_VERSION}; rebuild the cache with this version of lugpi_hf."
             )
-        return cls(dataset=datasets.load_from_disk(str(path / "data")), metadata=metadata, path=str(path))
+        return cls(dataset=datasets.load_from_disk(str(path)), metadata=metadata, path=str(path))
 
     def check_teacher(self, teacher_model_name_or_path: str | os.PathLike, revision: str | None = None) -> None:
         """Raise a `ValueError` unless this cache was built from `teacher_model_name_or_path`'s checkpoint."""

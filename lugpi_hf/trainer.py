@@ -24,6 +24,7 @@ from transformers.utils import logging
 from .data_collator import TEACHER_PREFIX, LugpiDistillationCollator, is_teacher_signal, teacher_signal_columns
 from .dataset_io import check_label_names, config_label_names
 from .losses import LugpiDistillationLossOutput, lugpi_distillation_loss
+from .model_card import LugpiModelCardMixin
 from .teacher_cache import TeacherCache, attach_teacher_caches
 from .training_args import LugpiDistillationArguments
 
@@ -80,7 +81,7 @@ def _attach_projections(model: PreTrainedModel, teacher_widths: list[int], seed:
     return projections
 
 
-class LugpiDistillationTrainer(Trainer):
+class LugpiDistillationTrainer(LugpiModelCardMixin, Trainer):
     r"""
     A `transformers.Trainer` that distils the LUGPI teacher into a plain text classifier (the student):
 
@@ -102,7 +103,7 @@ class LugpiDistillationTrainer(Trainer):
       passes the student's logits to `compute_metrics`.
     - The saved student is a plain checkpoint of the student's class with exactly its own parameters: it loads
       with `AutoModelForSequenceClassification.from_pretrained` or `pipeline("text-classification")` without
-      lugpi_hf.
+      lugpi_hf. `save_model` and `push_to_hub` write the LUGPI student card beside it.
 
     Args:
         model ([`PreTrainedModel`]):
@@ -124,6 +125,9 @@ class LugpiDistillationTrainer(Trainer):
             An already loaded teacher for online distillation; overrides `args.teacher_model_name_or_path`.
         teacher_processor ([`LugpiProcessor`], *optional*):
             The online teacher's processor; loaded from `args.teacher_model_name_or_path` when not given.
+        card_metadata (`dict`, *optional*):
+            Extra fields of the model card ([`~lugpi_hf.model_card.LugpiCardInfo`]), e.g. `dataset`, `generator`;
+            the teacher and the distillation settings are filled in.
         kwargs:
             Passed to `transformers.Trainer` (`compute_metrics`, `callbacks`, ...).
 
@@ -148,6 +152,7 @@ class LugpiDistillationTrainer(Trainer):
 
     # `compute_loss` returns a per-batch mean: the Trainer divides it by the accumulation steps.
     loss_is_scaled_for_ga = False
+    card_kind = "student"
 
     def __init__(
         self,
@@ -160,6 +165,7 @@ class LugpiDistillationTrainer(Trainer):
         *,
         teacher_model: PreTrainedModel | None = None,
         teacher_processor=None,
+        card_metadata: dict | None = None,
         **kwargs,
     ):
         if args is None:
@@ -173,6 +179,7 @@ class LugpiDistillationTrainer(Trainer):
 
         self.teacher: PreTrainedModel | None = None
         teacher_widths: list[int] = []
+        teacher_names: list[str] = []
         if distilling and args.teacher_cache:
             if teacher_model is not None:
                 raise ValueError("Give either args.teacher_cache or teacher_model, not both.")
@@ -189,6 +196,7 @@ class LugpiDistillationTrainer(Trainer):
                 raise ValueError("Distilling from a teacher cache needs the train_dataset it was built from.")
             train_dataset = attach_teacher_caches(train_dataset, caches)
             teacher_widths = [cache.embedding_size for cache in caches]
+            teacher_names = [cache.metadata["teacher"] for cache in caches]
         elif distilling:
             if teacher_model is None:
                 if args.teacher_model_name_or_path is None:
@@ -204,6 +212,7 @@ class LugpiDistillationTrainer(Trainer):
             )
             self.teacher = teacher_model.eval().requires_grad_(False)
             teacher_widths = [find_classification_layer(teacher_model).in_features]
+            teacher_names = [args.teacher_model_name_or_path or teacher_model.name_or_path]
         self._num_teachers = len(teacher_widths)
         self._cached = bool(args.teacher_cache) and distilling
 
@@ -248,6 +257,14 @@ class LugpiDistillationTrainer(Trainer):
             self.teacher.to(self.args.device)
         self._component_sums: dict[str, torch.Tensor] = {}
         self._component_steps = 0
+        distillation = {name: getattr(args, name) for name in ("alpha", "beta", "temperature", "soft_loss",
+                                                                "embedding_loss")}  # fmt: skip
+        distillation["teacher signals"] = "cache" if self._cached else "online" if self.teacher is not None else "none"
+        self.card_metadata = {
+            "teacher": ", ".join(name for name in teacher_names if name) or None,
+            "distillation": distillation,
+            **(card_metadata or {}),
+        }
 
     # ---- columns ----
 

@@ -86,6 +86,11 @@ def test_baseline_script_and_distill_script(project, tmp_path):
     assert len(logs) == 2 and all(log["embedding"] > 0 for log in logs)
     # The student is the baseline's architecture with exactly its parameters: no projection saved.
     _check_saved(tmp_path / "student", baseline_keys)
+    card = (tmp_path / "student" / "README.md").read_text()
+    assert "LUGPI student" in card and "knowledge-distillation" in card
+    for row in (f"| teacher | {project['teacher']} |", "| alpha | 2.0 |", "| temperature | 4.0 |",
+                "| teacher signals | cache |", f"| training data | {project['data']} |"):  # fmt: skip
+        assert row in card, row
 
 
 def test_cli_distill_online_and_baseline(project, tmp_path):

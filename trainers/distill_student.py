@@ -43,10 +43,8 @@ def make_parser() -> HfArgumentParser:
 
 
 def main(script_args: StudentScriptArguments, training_args: LugpiDistillationArguments):
-    trainer = train_student(script_args, training_args, distill=True)
-    if training_args.push_to_hub:
-        trainer.push_to_hub()
-    return trainer
+    # Trains, evaluates, saves, and pushes when --push_to_hub.
+    return train_student(script_args, training_args, distill=True)
 
 
 if __name__ == "__main__":

@@ -28,10 +28,8 @@ def make_parser() -> HfArgumentParser:
 
 
 def main(script_args: StudentScriptArguments, training_args: TrainingArguments):
-    trainer = train_student(script_args, training_args, distill=False)
-    if training_args.push_to_hub:
-        trainer.push_to_hub()
-    return trainer
+    # Trains, evaluates, saves, and pushes when --push_to_hub.
+    return train_student(script_args, training_args, distill=False)
 
 
 if __name__ == "__main__":

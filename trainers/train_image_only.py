@@ -31,10 +31,8 @@ def make_parser() -> HfArgumentParser:
 
 
 def main(script_args: ImageOnlyScriptArguments, training_args: TrainingArguments):
-    trainer = train_image_only(script_args, training_args)
-    if training_args.push_to_hub:
-        trainer.push_to_hub()
-    return trainer
+    # Trains, evaluates, saves, and pushes when --push_to_hub.
+    return train_image_only(script_args, training_args)
 
 
 if __name__ == "__main__":

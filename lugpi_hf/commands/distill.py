@@ -7,18 +7,15 @@ import argparse
 
 
 def register(subparsers) -> None:
-    # Every argument goes to HfArgumentParser in `run` (the training arguments are many, and importing them is
-    # slow): "+" as the only prefix keeps argparse from reading "--output_dir" and the like here.
     parser = subparsers.add_parser(
         "distill",
         help="Distil the teacher into a text-only student (stage 5).",
         description="Distil the teacher into a text-only student (stage 5). "
         "Run `lugpi distill --help` for every argument.",
         add_help=False,
-        prefix_chars="+",
     )
-    parser.add_argument("args", nargs=argparse.REMAINDER, help="Script and TrainingArguments flags.")
-    parser.set_defaults(func=run)
+    # The options are HfArgumentParser dataclasses, parsed in `run` (importing them here would slow `lugpi --help`).
+    parser.set_defaults(func=run, passes_extra_arguments=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,8 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from lugpi_hf.training_args import LugpiDistillationArguments
 
     parser = HfArgumentParser((StudentScriptArguments, LugpiDistillationArguments), prog="lugpi distill")
-    script_args, training_args = parser.parse_args_into_dataclasses(args.args)
-    trainer = train_student(script_args, training_args, distill=True)
-    if training_args.push_to_hub:
-        trainer.push_to_hub()
+    script_args, training_args = parser.parse_args_into_dataclasses(args.extra_arguments)
+    train_student(script_args, training_args, distill=True)
+    print(f"student saved to {training_args.output_dir}")
     return 0
