@@ -138,7 +138,10 @@ def run_condition(name, text_config, dataset, tokenizer, workdir, common, teache
                           data_collator=collator,
                           processing_class=tokenizer, callbacks=[timer])  # fmt: skip
     else:
-        teacher_kwargs = {"teacher_cache": [cache_dir]} if name == "cache" else {"teacher_model_name_or_path": teacher_dir}
+        if name == "cache":
+            teacher_kwargs = {"teacher_cache": [cache_dir]}
+        else:
+            teacher_kwargs = {"teacher_model_name_or_path": teacher_dir}
         args = LugpiDistillationArguments(output_dir=output_dir, **teacher_kwargs, **common)
         trainer = LugpiDistillationTrainer(model=student, args=args, train_dataset=dataset, data_collator=collator,
                                            processing_class=tokenizer, callbacks=[timer])  # fmt: skip
@@ -149,7 +152,9 @@ def run_condition(name, text_config, dataset, tokenizer, workdir, common, teache
 
 def inference_latency(dirs: dict[str, str], tokenizer, texts, device, cuda, batch_size, iterations=100, warmup=10):
     """Median forward time of each model on one batch; the order alternates every iteration (ABBA...)."""
-    models = {name: AutoModelForSequenceClassification.from_pretrained(path).to(device).eval() for name, path in dirs.items()}
+    models = {
+        name: AutoModelForSequenceClassification.from_pretrained(path).to(device).eval() for name, path in dirs.items()
+    }
     if cuda:
         models = {name: model.to(torch.bfloat16) for name, model in models.items()}
     batch = tokenizer(texts[:batch_size], padding=True, truncation=True, return_tensors="pt").to(device)

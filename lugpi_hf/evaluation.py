@@ -61,7 +61,8 @@ def _load(group: str, model_name_or_path: str, text_column: str, image_column: s
     if group in ("baseline", "student"):
         model = AutoModelForSequenceClassification.from_pretrained(model_name_or_path)
         tokenizer = AutoTokenizer.from_pretrained(model_name_or_path)
-        return model, LugpiDistillationCollator(tokenizer, text_column=text_column, max_length=max_length), [text_column]
+        collator = LugpiDistillationCollator(tokenizer, text_column=text_column, max_length=max_length)
+        return model, collator, [text_column]
     if group == "teacher":
         model = AutoModelForSequenceClassification.from_pretrained(model_name_or_path)
         processor = AutoProcessor.from_pretrained(model_name_or_path)
@@ -195,7 +196,11 @@ def _write_atomically(path: Path, write) -> None:
 
 
 def write_results(
-    results: list[ModelEvaluation], output_dir: str | os.PathLike, *, title: str = "Results", metadata: dict | None = None
+    results: list[ModelEvaluation],
+    output_dir: str | os.PathLike,
+    *,
+    title: str = "Results",
+    metadata: dict | None = None,
 ) -> dict[str, Path]:
     """
     Write `results.md` (the table), `results.json` (the rows and `metadata`) and `results.png` (the bar chart)

@@ -237,7 +237,11 @@ TEXT_CLASSIFIER_TYPES = ("distilbert", "bert", "roberta")
 
 
 def get_tiny_text_classifier(
-    model_type: str = "distilbert", num_labels: int = 2, label_names: list[str] | None = None, seed: int = 0, **overrides
+    model_type: str = "distilbert",
+    num_labels: int = 2,
+    label_names: list[str] | None = None,
+    seed: int = 0,
+    **overrides,
 ):
     """
     A tiny DistilBERT, BERT or RoBERTa sequence classifier (width 32) over the tiny vocabulary: the student
@@ -271,7 +275,9 @@ def get_tiny_text_classifier(
     return AutoModelForSequenceClassification.from_config(config)
 
 
-def get_tiny_image_classifier(kind: str = "vit", num_labels: int = 2, label_names: list[str] | None = None, seed: int = 0):
+def get_tiny_image_classifier(
+    kind: str = "vit", num_labels: int = 2, label_names: list[str] | None = None, seed: int = 0
+):
     """
     A tiny image-only classifier (the paper's image-only rows): `ViTForImageClassification`, or
     `CLIPForImageClassification` (CLIP's vision tower and a linear head), for 32x32 images.

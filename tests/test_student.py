@@ -81,7 +81,8 @@ def test_baseline_script_and_distill_script(project, tmp_path):
          *TRAIN_FLAGS]
     )  # fmt: skip
     trainer = distill.main(script_args, training_args)
-    assert (training_args.alpha, training_args.temperature, training_args.teacher_cache) == (2.0, 4.0, [project["cache"]])
+    assert (training_args.alpha, training_args.temperature) == (2.0, 4.0)
+    assert training_args.teacher_cache == [project["cache"]]
     logs = [log for log in trainer.state.log_history if "soft" in log]
     assert len(logs) == 2 and all(log["embedding"] > 0 for log in logs)
     # The student is the baseline's architecture with exactly its parameters: no projection saved.
@@ -105,7 +106,8 @@ def test_cli_distill_online_and_baseline(project, tmp_path):
 
 def test_cli_bad_input_is_one_line(project, tmp_path, capsys):
     assert cli_main(["distill", "--dataset_name", project["data"], "--student_model_name_or_path", project["base"],
-                     "--teacher_cache", project["cache"], "--beta", "-1", "--output_dir", str(tmp_path)]) == 1  # fmt: skip
+                     "--teacher_cache", project["cache"], "--beta", "-1",
+                     "--output_dir", str(tmp_path)]) == 1  # fmt: skip
     err = capsys.readouterr().err.strip()
     assert err == "lugpi distill: error: beta (weight of the embedding term) must be >= 0, got -1.0."
     assert cli_main(["baseline", "--output_dir", str(tmp_path), "--report_to", "none"]) == 1

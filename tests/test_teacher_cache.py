@@ -47,10 +47,8 @@ def test_cache_holds_the_eval_mode_teacher_outputs_per_id(cache, teacher_dir, to
     batch.pop("labels")
     with torch.no_grad():
         expected = teacher(**batch)
-    torch.testing.assert_close(torch.tensor(list(cache.dataset["teacher_logits"])), expected.logits, rtol=1e-4, atol=1e-5)
-    torch.testing.assert_close(
-        torch.tensor(list(cache.dataset["teacher_embedding"])), expected.embedding, rtol=1e-4, atol=1e-5
-    )
+    for column, value in (("teacher_logits", expected.logits), ("teacher_embedding", expected.embedding)):
+        torch.testing.assert_close(torch.tensor(list(cache.dataset[column])), value, rtol=1e-4, atol=1e-5)
     assert cache.metadata["label_names"] == ["positive", "negative"]
     assert cache.metadata["embedding_size"] == 40
     assert cache.metadata["dataset_fingerprint"] == toy._fingerprint

@@ -47,5 +47,6 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
     )
     cache.save_to_disk(args.output)
-    print(f"Cached teacher {args.teacher} over {len(cache.dataset)} rows of {args.dataset}[{args.split}] -> {args.output}")
+    print(f"Cached teacher {args.teacher} over {len(cache.dataset)} rows of {args.dataset}[{args.split}]")
+    print(f"teacher cache saved to {args.output}")
     return 0

@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         for group, name, path in models
     ]
     title = f"{args.dataset} ({args.split})"
-    paths = write_results(results, args.output_dir, title=title, metadata={"dataset": args.dataset, "split": args.split})
+    metadata = {"dataset": args.dataset, "split": args.split}
+    paths = write_results(results, args.output_dir, title=title, metadata=metadata)
     print(results_markdown(results, title))
     print("Wrote " + ", ".join(str(path) for path in paths.values()))
     return 0
