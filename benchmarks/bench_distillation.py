@@ -53,11 +53,11 @@ from lugpi_hf.training_args import LugpiDistillationArguments
 
 
 SIZES = {
-    # width, layers, heads, ffn, image size, patch, vit width, vit layers, vit heads, vit ffn
-    "cpu": dict(dim=128, n_layers=2, n_heads=4, hidden_dim=512, image=64, patch=16, vit=128, vit_layers=2,
+    # text: vocabulary (None: the tiny one), width, layers, heads, ffn; image size and patch; ViT width, layers, ...
+    "cpu": dict(vocab=None, dim=128, n_layers=2, n_heads=4, hidden_dim=512, image=64, patch=16, vit=128, vit_layers=2,
                 vit_heads=4, vit_ffn=512),  # fmt: skip
-    "cuda": dict(dim=768, n_layers=6, n_heads=12, hidden_dim=3072, image=224, patch=16, vit=768, vit_layers=12,
-                 vit_heads=12, vit_ffn=3072),  # fmt: skip
+    "cuda": dict(vocab=30522, dim=768, n_layers=6, n_heads=12, hidden_dim=3072, image=224, patch=16, vit=768,
+                 vit_layers=12, vit_heads=12, vit_ffn=3072),  # fmt: skip
 }
 LABELS = ["negative", "positive"]
 
@@ -105,8 +105,9 @@ def make_dataset(num_rows: int, words: int, image_size: int, seed: int = 0) -> d
 def build_models(size: dict, max_length: int):
     labels = {"id2label": dict(enumerate(LABELS)), "label2id": {name: i for i, name in enumerate(LABELS)}}
     text_config = DistilBertConfig(
-        vocab_size=len(get_tiny_vocab()), dim=size["dim"], n_layers=size["n_layers"], n_heads=size["n_heads"],
-        hidden_dim=size["hidden_dim"], max_position_embeddings=max_length, pad_token_id=0, **labels,
+        vocab_size=size["vocab"] or len(get_tiny_vocab()), dim=size["dim"], n_layers=size["n_layers"],
+        n_heads=size["n_heads"], hidden_dim=size["hidden_dim"], max_position_embeddings=max_length, pad_token_id=0,
+        **labels,
     )  # fmt: skip
     vision_config = ViTConfig(
         hidden_size=size["vit"], num_hidden_layers=size["vit_layers"], num_attention_heads=size["vit_heads"],
