@@ -7,6 +7,8 @@ saved and whenever it is pushed (in place of `Trainer`'s generic card), on the m
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,8 @@ from transformers.utils import logging
 logger = logging.get_logger(__name__)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# Beside README.md: what the card was rendered from, so `lugpi push` can render it again for the repo it goes to.
+CARD_INFO_FILE = "lugpi_card.json"
 CARD_TAGS = ["lugpi", "knowledge-distillation", "privileged-information", "generated_from_trainer"]
 CITATION = """@inproceedings{menadil2024lugpi,
   title     = {Learning Using Generated Privileged Information by Text-to-Image Diffusion Models},
@@ -143,6 +147,21 @@ def render_model_card(info: LugpiCardInfo, config: PretrainedConfig) -> ModelCar
     )
 
 
+def save_model_card(info: LugpiCardInfo, config: PretrainedConfig, model_dir: str | os.PathLike) -> None:
+    """Write the rendered card as `README.md` and what it was rendered from as `lugpi_card.json`."""
+    model_dir = Path(model_dir)
+    render_model_card(info, config).save(model_dir / "README.md")
+    (model_dir / CARD_INFO_FILE).write_text(json.dumps(dataclasses.asdict(info), indent=2, default=str))
+
+
+def load_card_info(model_dir: str | os.PathLike) -> LugpiCardInfo | None:
+    """The card information saved beside a model by [`save_model_card`], or `None` if there is none."""
+    path = Path(model_dir) / CARD_INFO_FILE
+    if not path.is_file():
+        return None
+    return LugpiCardInfo(**json.loads(path.read_text()))
+
+
 def _name_or_none(config: PretrainedConfig) -> str | None:
     # Only a Hub id belongs in `base_model`; a local directory means nothing to a reader of the Hub.
     name = getattr(config, "name_or_path", "") or ""
@@ -181,8 +200,7 @@ class LugpiModelCardMixin:
         if not self.is_world_process_zero():
             return
         model = self.accelerator.unwrap_model(self.model)
-        card = render_model_card(self.card_info(model_name), model.config)
-        card.save(os.path.join(output_dir or self.args.output_dir, "README.md"))
+        save_model_card(self.card_info(model_name), model.config, output_dir or self.args.output_dir)
 
     def save_model(self, output_dir: str | None = None, _internal_call: bool = False) -> None:
         super().save_model(output_dir, _internal_call)
@@ -192,10 +210,13 @@ class LugpiModelCardMixin:
 
 
 __all__ = [
+    "CARD_INFO_FILE",
     "CARD_TAGS",
     "LugpiCardInfo",
     "LugpiModelCardMixin",
     "final_eval_metrics",
+    "load_card_info",
     "render_model_card",
+    "save_model_card",
     "training_hyperparameters",
 ]
