@@ -173,7 +173,7 @@ class TeacherCache:
         if id_column not in dataset.column_names:
             raise ValueError(f"The training set has no {id_column!r} column to look the {self.name} up by.")
         position = {row_id: index for index, row_id in enumerate(self.dataset[self.metadata["id_column"]])}
-        ids = dataset[id_column]
+        ids = list(dataset[id_column])
         missing = [row_id for row_id in ids if row_id not in position]
         if missing:
             raise ValueError(

@@ -174,6 +174,11 @@ class LugpiDistillationTrainer(LugpiModelCardMixin, Trainer):
             raise ValueError(f"args must be LugpiDistillationArguments, got {type(args).__name__}.")
         if not isinstance(model, PreTrainedModel):
             raise ValueError("LugpiDistillationTrainer needs the student, a PreTrainedModel sequence classifier.")
+        if args.label_smoothing_factor:
+            raise ValueError(
+                f"label_smoothing_factor={args.label_smoothing_factor} is not used by the distillation loss; leave it "
+                "at 0 (the teacher's soft labels already smooth the targets)."
+            )
         student_labels = config_label_names(model.config)
         distilling = args.alpha > 0 or args.beta > 0
 

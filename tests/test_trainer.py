@@ -403,6 +403,8 @@ def test_no_teacher_and_no_images(tmp_path, toy, teacher_dir):
     trainer = _trainer(_args(tmp_path, teacher_model_name_or_path=teacher_dir), toy.remove_columns("image"))
     with pytest.raises(ValueError, match="needs the image column"):
         trainer.train()
+    with pytest.raises(ValueError, match="label_smoothing_factor"):
+        _trainer(_args(tmp_path, teacher_model_name_or_path=teacher_dir, label_smoothing_factor=0.1), toy)
     with pytest.raises(ValueError, match="ddp_find_unused_parameters"):
         _trainer(_args(tmp_path, teacher_model_name_or_path=teacher_dir, ddp_find_unused_parameters=True), toy)
     # alpha = beta = 0 is plain fine-tuning and needs no teacher.
