@@ -2,6 +2,7 @@
 """LugpiDistillationTrainer on tiny models: loss parts, teachers (cache and online), GA, checkpoints, DDP."""
 
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -440,7 +441,10 @@ def test_two_process_cpu_training(tmp_path, cache_dir):
             """
         )
     )
-    torchrun = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", "29517"]
+    with socket.socket() as probe:  # a free port, so that parallel test runs on one machine do not collide
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", port]
     result = subprocess.run([*torchrun, str(script)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-4000:]
     import json
