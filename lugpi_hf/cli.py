@@ -2,7 +2,8 @@
 """The `lugpi` command line: one subcommand per LUGPI stage.
 
 Each subcommand lives in `lugpi_hf/commands/<name>.py` and exposes `register(subparsers)`, which adds its
-parser and sets `func`. Heavy imports (torch, diffusers, datasets) happen inside `func`, so `lugpi --help`
+parser and sets `func` (and `passes_extra_arguments=True` to receive unparsed options as
+`args.extra_arguments`, for commands whose options are `HfArgumentParser` dataclasses). Heavy imports (torch, diffusers, datasets) happen inside `func`, so `lugpi --help`
 stays fast.
 """
 
@@ -14,7 +15,15 @@ import sys
 
 
 # Modules under lugpi_hf.commands, in the order of the stages.
-COMMAND_MODULES: list[str] = ["generate"]
+COMMAND_MODULES: list[str] = [
+    "prepare",
+    "generate",
+    "train_teacher",
+    "cache_teacher",
+    "distill",
+    "baseline",
+    "evaluate",
+]
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -30,7 +39,11 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
-    args = parser.parse_args(argv)
+    # Commands over `HfArgumentParser` dataclasses (the trainers' arguments) take their options as they come.
+    args, extra_arguments = parser.parse_known_args(argv)
+    if extra_arguments and not getattr(args, "passes_extra_arguments", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra_arguments)}")
+    args.extra_arguments = extra_arguments
     if getattr(args, "func", None) is None:
         parser.print_help()
         return 2

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import uuid
 from pathlib import Path
 
 import datasets
@@ -53,4 +56,66 @@ def label_names(dataset: datasets.Dataset, label_column: str = "label") -> list[
     return [str(value) for value in sorted(set(dataset[label_column]))]
 
 
-__all__ = ["label_names", "load_dataset_dict"]
+def save_to_disk_atomic(
+    dataset: datasets.Dataset | datasets.DatasetDict, output_dir: str | Path, *, overwrite: bool = False
+) -> Path:
+    """
+    `dataset.save_to_disk(output_dir)`, all or nothing: written to a temporary sibling folder, then renamed, so an
+    interrupted run never leaves a half-written dataset where the next stage looks for it.
+
+    Args:
+        dataset (`Dataset` or `DatasetDict`):
+            What to save.
+        output_dir (`str` or `Path`):
+            The folder to create.
+        overwrite (`bool`, *optional*, defaults to `False`):
+            Replace `output_dir` if it exists; otherwise an existing `output_dir` is a `ValueError`.
+    """
+    output_dir = Path(output_dir)
+    if output_dir.exists() and not overwrite:
+        raise ValueError(f"{output_dir}: already exists (expected a new folder; pass overwrite to replace it).")
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output_dir.with_name(f".{output_dir.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        dataset.save_to_disk(str(temporary))
+        if output_dir.exists():
+            # A folder cannot be renamed onto a non-empty one: move the old one aside first.
+            previous = output_dir.with_name(f".{output_dir.name}.old-{uuid.uuid4().hex[:8]}")
+            os.replace(output_dir, previous)
+            os.replace(temporary, output_dir)
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            os.replace(temporary, output_dir)
+    finally:
+        if temporary.exists():
+            shutil.rmtree(temporary, ignore_errors=True)
+    return output_dir
+
+
+def config_label_names(config) -> list[str]:
+    """The class names of a model config, in class-index order (`id2label`)."""
+    id2label = {int(index): name for index, name in (config.id2label or {}).items()}
+    return [id2label.get(index, f"LABEL_{index}") for index in range(config.num_labels)]
+
+
+def _unnamed(names: list[str]) -> bool:
+    # transformers' default names: a model created with only `num_labels` says nothing about what its classes mean.
+    return names == [f"LABEL_{index}" for index in range(len(names))]
+
+
+def check_label_names(names: list[str], what: str, other_names: list[str], other_what: str) -> None:
+    """
+    Raise a one-line `ValueError` when two label sets disagree: a different number of classes, or different
+    names in class-index order. transformers' default names (`LABEL_0`, ...) match any names of the same length.
+    """
+    if len(names) != len(other_names):
+        raise ValueError(
+            f"{what} has {len(names)} labels {names} but {other_what} has {len(other_names)} {other_names}."
+        )
+    if names != other_names and not (_unnamed(names) or _unnamed(other_names)):
+        raise ValueError(
+            f"label names disagree: {what} has {names} but {other_what} has {other_names} (same order expected)."
+        )
+
+
+__all__ = ["check_label_names", "config_label_names", "label_names", "load_dataset_dict", "save_to_disk_atomic"]

@@ -18,6 +18,9 @@ Imports nothing from the rest of `lugpi_hf`, so it travels to the Hub as remote 
 
 from __future__ import annotations
 
+import numpy as np
+import torch
+from PIL import Image
 from transformers import AutoImageProcessor, AutoTokenizer, BatchFeature, ProcessorMixin
 
 
@@ -69,9 +72,13 @@ class LugpiProcessor(ProcessorMixin):
         return_tensors = kwargs.pop("return_tensors", None)
         data = {}
         if text is not None:
+            if not isinstance(text, (str, list)):
+                text = list(text)  # a tuple or a `datasets` column, which tokenizers reject
             kwargs.setdefault("return_token_type_ids", False)
             data.update(self.tokenizer(text, return_tensors=return_tensors, **kwargs))
         if images is not None:
+            if not isinstance(images, (list, Image.Image, np.ndarray, torch.Tensor)):
+                images = list(images)  # a tuple or a `datasets` column of images
             data.update(self.image_processor(images=images, return_tensors=return_tensors))
         return BatchFeature(data=data, tensor_type=return_tensors)
 

@@ -14,14 +14,14 @@ import numpy as np
 import torch
 from PIL import Image
 from transformers import (
-    CLIPImageProcessor,
+    CLIPImageProcessorPil,
     CLIPVisionConfig,
     DistilBertConfig,
     DistilBertForSequenceClassification,
     DistilBertTokenizer,
     PretrainedConfig,
     ViTConfig,
-    ViTImageProcessor,
+    ViTImageProcessorPil,
 )
 
 from .configuration_lugpi import LugpiConfig
@@ -101,9 +101,9 @@ def get_tiny_image_processor(kind: str = "vit"):
     """The image processor of the `kind` encoder, resizing to 32x32 (PIL backend: no torchvision needed)."""
     size = {"height": TINY_IMAGE_SIZE, "width": TINY_IMAGE_SIZE}
     if kind == "vit":
-        return ViTImageProcessor(size=size)
+        return ViTImageProcessorPil(size=size)
     if kind == "clip":
-        return CLIPImageProcessor(
+        return CLIPImageProcessorPil(
             size={"shortest_edge": TINY_IMAGE_SIZE}, crop_size=size, do_center_crop=True, do_convert_rgb=True
         )
     raise ValueError(f"Unknown vision kind {kind!r}; expected one of {VISION_KINDS}.")
@@ -162,43 +162,55 @@ _TOY_CLASSES = [
 _TOY_FILLER = ["the", "movie", "film", "story", "plot", "actors", "music", "was", "very", "and", "with", "a"]
 
 
-def make_toy_text_image_dataset(num_rows: int = 32, num_labels: int = 2, seed: int = 0):
+def make_toy_text_dataset(num_rows: int = 32, num_labels: int = 2, seed: int = 0, id_prefix: str = "toy"):
     """
-    A separable text + image classification set: `id`, `text`, `prompt`, `label` (`ClassLabel`) and `image`
-    columns, where the text holds a class word and the image is tinted with the class colour.
-
-    It checks the machinery (shapes, losses, training lowers the loss); it says nothing about accuracy on
-    real data.
+    A small text classification set that the package makes itself (no download): `id`, `text`, `prompt` and
+    `label` (`ClassLabel`) columns, where each text holds one word of its class among filler words. It is the
+    demo's data: it checks the machinery, not accuracy on real data.
     """
-    from datasets import ClassLabel, Dataset, Features, Image as ImageFeature, Value
+    from datasets import ClassLabel, Dataset, Features, Value
 
     if not 2 <= num_labels <= len(_TOY_CLASSES):
         raise ValueError(f"num_labels must be in [2, {len(_TOY_CLASSES)}], got {num_labels}.")
     rng = np.random.default_rng(seed)
-    classes = _TOY_CLASSES[:num_labels]
-    rows = {"id": [], "text": [], "prompt": [], "label": [], "image": []}
+    rows = {"id": [], "text": [], "prompt": [], "label": []}
     for index in range(num_rows):
         label = index % num_labels
-        _, words, colour = classes[label]
-        text_words = list(rng.choice(_TOY_FILLER, size=5)) + [str(rng.choice(words))]
-        rng.shuffle(text_words)
-        text = " ".join(text_words)
-        pixels = np.clip(rng.normal(colour, 30.0, size=(TINY_IMAGE_SIZE, TINY_IMAGE_SIZE, 3)), 0, 255)
-        rows["id"].append(f"toy-{index:05d}")
+        words = list(rng.choice(_TOY_FILLER, size=5)) + [str(rng.choice(_TOY_CLASSES[label][1]))]
+        rng.shuffle(words)
+        text = " ".join(words)
+        rows["id"].append(f"{id_prefix}-{index:05d}")
         rows["text"].append(text)
         rows["prompt"].append(text)
         rows["label"].append(label)
-        rows["image"].append(Image.fromarray(pixels.astype(np.uint8)))
     features = Features(
         {
             "id": Value("string"),
             "text": Value("string"),
             "prompt": Value("string"),
-            "label": ClassLabel(names=[name for name, _, _ in classes]),
-            "image": ImageFeature(),
+            "label": ClassLabel(names=[name for name, _, _ in _TOY_CLASSES[:num_labels]]),
         }
     )
     return Dataset.from_dict(rows, features=features)
+
+
+def make_toy_text_image_dataset(num_rows: int = 32, num_labels: int = 2, seed: int = 0):
+    """
+    [`make_toy_text_dataset`] plus an `image` column tinted with the class colour, so that text and image each
+    carry the label and a teacher can learn it.
+    """
+    from datasets import Dataset, Image as ImageFeature
+
+    dataset = make_toy_text_dataset(num_rows, num_labels, seed)
+    rng = np.random.default_rng(seed + 1)
+    images = []
+    for label in dataset["label"]:
+        colour = _TOY_CLASSES[label][2]
+        pixels = np.clip(rng.normal(colour, 30.0, size=(TINY_IMAGE_SIZE, TINY_IMAGE_SIZE, 3)), 0, 255)
+        images.append(Image.fromarray(pixels.astype(np.uint8)))
+    features = dataset.features.copy()
+    features["image"] = ImageFeature()
+    return Dataset.from_dict({**dataset.to_dict(), "image": images}, features=features)
 
 
 __all__ = [
@@ -214,8 +226,86 @@ __all__ = [
     "get_tiny_tokenizer",
     "get_tiny_vision_config",
     "get_tiny_vocab",
+    "make_toy_text_dataset",
     "make_toy_text_image_dataset",
 ]
+
+
+# ---- Distillation, baseline and evaluation (issue 5) ----
+
+TEXT_CLASSIFIER_TYPES = ("distilbert", "bert", "roberta")
+
+
+def get_tiny_text_classifier(
+    model_type: str = "distilbert",
+    num_labels: int = 2,
+    label_names: list[str] | None = None,
+    seed: int = 0,
+    **overrides,
+):
+    """
+    A tiny DistilBERT, BERT or RoBERTa sequence classifier (width 32) over the tiny vocabulary: the student
+    architectures whose classification layer the distillation trainer must find (`classifier`, `classifier`,
+    `classifier.out_proj`).
+    """
+    from transformers import AutoModelForSequenceClassification, BertConfig, RobertaConfig
+
+    labels = _labels_kwargs(num_labels, label_names)
+    if model_type == "distilbert":
+        return get_tiny_student(num_labels, label_names, seed, **overrides)
+    kwargs = dict(
+        vocab_size=len(get_tiny_vocab()),
+        hidden_size=TINY_WIDTH,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=37,
+        pad_token_id=0,
+        **labels,
+    )
+    if model_type == "bert":
+        config = BertConfig(max_position_embeddings=TINY_MAX_LENGTH, **kwargs)
+    elif model_type == "roberta":
+        # RoBERTa's positions start after the padding index.
+        config = RobertaConfig(max_position_embeddings=TINY_MAX_LENGTH + 2, **kwargs)
+    else:
+        raise ValueError(f"Unknown text classifier type {model_type!r}; expected one of {TEXT_CLASSIFIER_TYPES}.")
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    torch.manual_seed(seed)
+    return AutoModelForSequenceClassification.from_config(config)
+
+
+def get_tiny_image_classifier(
+    kind: str = "vit", num_labels: int = 2, label_names: list[str] | None = None, seed: int = 0
+):
+    """
+    A tiny image-only classifier (the paper's image-only rows): `ViTForImageClassification`, or
+    `CLIPForImageClassification` (CLIP's vision tower and a linear head), for 32x32 images.
+    """
+    from transformers import AutoModelForImageClassification, CLIPConfig, CLIPTextConfig
+
+    labels = _labels_kwargs(num_labels, label_names)
+    if kind == "vit":
+        config = get_tiny_vision_config("vit")
+    elif kind == "clip":
+        text_config = CLIPTextConfig(
+            vocab_size=99, hidden_size=TINY_WIDTH, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37,
+            pad_token_id=0, bos_token_id=1, eos_token_id=2,
+        )
+        config = CLIPConfig(
+            text_config=text_config.to_dict(),
+            vision_config=get_tiny_vision_config("clip").to_dict(),
+            projection_dim=TINY_WIDTH,
+        )
+    else:
+        raise ValueError(f"Unknown vision kind {kind!r}; expected one of {VISION_KINDS}.")
+    config.num_labels = num_labels
+    config.id2label, config.label2id = labels["id2label"], labels["label2id"]
+    torch.manual_seed(seed)
+    return AutoModelForImageClassification.from_config(config)
+
+
+__all__ += ["TEXT_CLASSIFIER_TYPES", "get_tiny_image_classifier", "get_tiny_text_classifier"]
 
 
 # ---------------------------------------------------------------------------------------------------------

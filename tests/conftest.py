@@ -1,12 +1,16 @@
 # Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
-"""Every test runs offline, on CPU, with caches under the test's own temp directory."""
+"""Every test runs offline, on CPU, with Hugging Face caches in a temp directory."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 
+# Set before transformers / datasets are imported: they read these once, at import time. Caches (remote
+# code, datasets) go to a temp dir, never to the user's ~/.cache.
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="lugpi-tests-hf-home-")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
@@ -17,18 +21,21 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
 
-@pytest.fixture(autouse=True)
-def _isolated_hf_home(tmp_path_factory, monkeypatch):
-    """Remote code and dataset caches go to a temp dir, never to the user's ~/.cache."""
-    home = tmp_path_factory.getbasetemp() / "hf_home"
-    monkeypatch.setenv("HF_HOME", str(home))
-    monkeypatch.setenv("HF_MODULES_CACHE", str(home / "modules"))
-    yield
-
-
 @pytest.fixture
 def shared_data() -> Path:
     """`../shared/data` beside the repository; tests that need it skip with a reason where it is absent."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data files not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture
+def local_hub(tmp_path):
+    """
+    A loopback-only Hugging Face Hub (`lugpi_hf.testing_hub.LocalHub`) for this test. The clients read the Hub
+    settings at import time, so run them in a subprocess: `subprocess.run(..., env=local_hub.env(tmp_path / "home"))`.
+    """
+    from lugpi_hf.testing_hub import LocalHub
+
+    with LocalHub(tmp_path / "local-hub") as hub:
+        yield hub

@@ -1,0 +1,80 @@
+# Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
+"""Stage 6b, the image-only baselines: ViT or CLIP's vision encoder fine-tuned on the generated images alone.
+
+The paper's Table 1 reports these rows to show how much the images alone say about the labels. A plain
+`transformers.Trainer` runs them; a full CLIP checkpoint becomes `CLIPForImageClassification` (its vision tower
+and a linear head over the mean of the patch tokens).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from transformers import AutoImageProcessor, AutoModelForImageClassification, Trainer, TrainingArguments
+from transformers.utils import logging
+
+from .data_collator import ImageClassificationCollator
+from .dataset_io import label_names
+from .metrics import compute_classification_metrics
+from .student import load_train_eval_splits, train_save_evaluate
+
+
+logger = logging.get_logger(__name__)
+
+
+@dataclass
+class ImageOnlyScriptArguments:
+    """Data and model arguments of an image-only baseline."""
+
+    dataset_name: str | None = field(
+        default=None,
+        metadata={"help": "Generated dataset (directory, file or Hub id) with image and label columns."},
+    )
+    dataset_config: str | None = field(default=None, metadata={"help": "Hub dataset configuration name."})
+    train_split: str = field(default="train", metadata={"help": "Split to train on."})
+    eval_split: str | None = field(default="validation", metadata={"help": "Split to evaluate on; none if absent."})
+    image_column: str = field(default="image", metadata={"help": "Column with the generated image."})
+    label_column: str = field(default="label", metadata={"help": "Column with the class index."})
+    vision_model_name_or_path: str = field(
+        default="google/vit-base-patch16-224-in21k",
+        metadata={"help": "Pretrained ViT, or a full CLIP checkpoint such as openai/clip-vit-base-patch32."},
+    )
+
+
+def load_image_classifier(name_or_path: str, names: list[str], **kwargs):
+    """An image classifier for the classes `names` (a fresh head on a pretrained encoder) and its image processor."""
+    model = AutoModelForImageClassification.from_pretrained(
+        name_or_path,
+        num_labels=len(names),
+        id2label=dict(enumerate(names)),
+        label2id={name: index for index, name in enumerate(names)},
+        # A checkpoint with an ImageNet head gets a new one of the right size.
+        ignore_mismatched_sizes=True,
+        **kwargs,
+    )
+    return model, AutoImageProcessor.from_pretrained(name_or_path)
+
+
+def train_image_only(script_args: ImageOnlyScriptArguments, training_args: TrainingArguments) -> Trainer:
+    """Fine-tune the image encoder on the generated images alone; save, evaluate and return the trainer."""
+    train_dataset, eval_dataset = load_train_eval_splits(script_args, training_args)
+    names = label_names(train_dataset, script_args.label_column)
+    model, image_processor = load_image_classifier(script_args.vision_model_name_or_path, names)
+    # The collator reads the raw image column, which is not an argument of the model's forward.
+    training_args.remove_unused_columns = False
+    columns = [script_args.image_column, script_args.label_column]
+    trainer = Trainer(
+        model=model,
+        args=training_args,
+        data_collator=ImageClassificationCollator(
+            image_processor, image_column=script_args.image_column, label_column=script_args.label_column
+        ),
+        train_dataset=train_dataset.select_columns(columns),
+        eval_dataset=eval_dataset.select_columns(columns) if eval_dataset is not None else None,
+        processing_class=image_processor,
+        compute_metrics=compute_classification_metrics,
+    )
+    return train_save_evaluate(trainer)
+
+
+__all__ = ["ImageOnlyScriptArguments", "load_image_classifier", "train_image_only"]

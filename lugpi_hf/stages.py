@@ -1,0 +1,85 @@
+# Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
+"""Completion records of the stages of a LUGPI run, so that a rerun skips what is done and redoes what is not.
+
+A finished stage leaves `lugpi_stage.json` in its directory: the settings it ran with and the size and SHA-256 of
+every file it wrote. A stage counts as done only if that record exists, its settings equal the requested ones,
+and every file is still there with the same size and hash; a truncated or edited output is redone, not trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from transformers.utils import logging
+
+
+logger = logging.get_logger(__name__)
+
+STAGE_RECORD = "lugpi_stage.json"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _files(stage_dir: Path) -> dict[str, dict[str, Any]]:
+    return {
+        path.relative_to(stage_dir).as_posix(): {"size": path.stat().st_size, "sha256": _sha256(path)}
+        for path in sorted(stage_dir.rglob("*"))
+        if path.is_file() and path.name != STAGE_RECORD
+    }
+
+
+def _json_ready(settings: dict[str, Any]) -> dict[str, Any]:
+    # Round-trip through JSON so that tuples and lists, or paths and strings, compare equal after a reload.
+    return json.loads(json.dumps(settings, sort_keys=True, default=str))
+
+
+def stage_problem(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> str | None:
+    """Why the stage in `stage_dir` must run (again), or `None` when its output is complete and intact."""
+    stage_dir = Path(stage_dir)
+    record_path = stage_dir / STAGE_RECORD
+    if not record_path.is_file():
+        return "not run yet" if not stage_dir.exists() else "no completion record (interrupted?)"
+    try:
+        record = json.loads(record_path.read_text())
+    except json.JSONDecodeError:
+        return f"{record_path} is not valid JSON"
+    if record.get("settings") != _json_ready(settings):
+        return "its settings changed"
+    for name, expected in record.get("files", {}).items():
+        path = stage_dir / name
+        if not path.is_file():
+            return f"{path} is missing"
+        if path.stat().st_size != expected["size"] or _sha256(path) != expected["sha256"]:
+            return f"{path} changed since the stage finished (corrupted?)"
+    return None
+
+
+def mark_stage_done(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> None:
+    """Record that the stage in `stage_dir` finished with `settings` (written atomically)."""
+    stage_dir = Path(stage_dir)
+    record = {"settings": _json_ready(settings), "files": _files(stage_dir)}
+    with tempfile.NamedTemporaryFile("w", dir=stage_dir, suffix=".tmp", delete=False) as handle:
+        json.dump(record, handle, indent=2, sort_keys=True)
+    os.replace(handle.name, stage_dir / STAGE_RECORD)
+
+
+def clear_stage(stage_dir: str | os.PathLike) -> None:
+    """Remove a stage's unfinished or invalid output before it runs again."""
+    stage_dir = Path(stage_dir)
+    if stage_dir.exists():
+        shutil.rmtree(stage_dir)
+
+
+__all__ = ["STAGE_RECORD", "clear_stage", "mark_stage_done", "stage_problem"]

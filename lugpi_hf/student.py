@@ -1,0 +1,138 @@
+# Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
+"""Stages 5 and 6a, distill and baseline: one text classifier recipe, with or without the teacher.
+
+`trainers/distill_student.py`, `trainers/train_baseline.py`, `lugpi distill` and `lugpi baseline` all run
+[`train_student`], so the baseline and the student share the architecture, the tokenization and the batches,
+and differ only by the loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
+from transformers.utils import logging
+
+from .data_collator import LugpiDistillationCollator
+from .dataset_io import label_names, load_dataset_dict
+from .metrics import compute_classification_metrics
+from .trainer import LugpiDistillationTrainer
+from .training_args import LugpiDistillationArguments
+
+
+logger = logging.get_logger(__name__)
+
+
+@dataclass
+class StudentScriptArguments:
+    """Data and model arguments shared by the baseline and the distilled student."""
+
+    dataset_name: str | None = field(
+        default=None,
+        metadata={"help": "Local dataset directory or file, or Hub dataset id, with text and label columns (and id)."},
+    )
+    dataset_config: str | None = field(default=None, metadata={"help": "Hub dataset configuration name."})
+    train_split: str = field(default="train", metadata={"help": "Split to train on."})
+    eval_split: str | None = field(default="validation", metadata={"help": "Split to evaluate on; none if absent."})
+    text_column: str = field(default="text", metadata={"help": "Column with the text."})
+    label_column: str = field(default="label", metadata={"help": "Column with the class index."})
+    image_column: str = field(default="image", metadata={"help": "Column with the image (online teacher only)."})
+    student_model_name_or_path: str = field(
+        default="distilbert-base-uncased",
+        metadata={"help": "Pretrained text encoder of the student and the baseline (hub id or directory)."},
+    )
+    max_length: int | None = field(default=512, metadata={"help": "Longest tokenized text; longer is truncated."})
+
+
+def load_student(name_or_path: str, names: list[str], **kwargs):
+    """
+    A text classifier for the classes `names` (a fresh head on a pretrained encoder) and its tokenizer: the
+    architecture the baseline and the student share.
+    """
+    model = AutoModelForSequenceClassification.from_pretrained(
+        name_or_path,
+        num_labels=len(names),
+        id2label=dict(enumerate(names)),
+        label2id={name: index for index, name in enumerate(names)},
+        **kwargs,
+    )
+    return model, AutoTokenizer.from_pretrained(name_or_path)
+
+
+def train_student(script_args: StudentScriptArguments, training_args: TrainingArguments, *, distill: bool) -> Trainer:
+    """
+    Fine-tune the student architecture on text: with the LUGPI distillation loss (`distill=True`,
+    `training_args` a [`LugpiDistillationArguments`]) or with plain cross-entropy (the baseline). Trains,
+    evaluates when an evaluation split exists, saves the model (with the LUGPI student card when distilled),
+    metrics and state to `training_args.output_dir`, pushes when `push_to_hub` is set, and returns the trainer.
+    """
+    if distill and not isinstance(training_args, LugpiDistillationArguments):
+        raise ValueError("Distillation needs LugpiDistillationArguments.")
+    train_dataset, eval_dataset = load_train_eval_splits(script_args, training_args)
+    names = label_names(train_dataset, script_args.label_column)
+    model, tokenizer = load_student(script_args.student_model_name_or_path, names)
+    collator = LugpiDistillationCollator(
+        tokenizer,
+        text_column=script_args.text_column,
+        label_column=script_args.label_column,
+        image_column=script_args.image_column,
+        max_length=script_args.max_length,
+    )
+    kwargs = dict(
+        model=model,
+        args=training_args,
+        data_collator=collator,
+        train_dataset=train_dataset,
+        eval_dataset=eval_dataset,
+        processing_class=tokenizer,
+        compute_metrics=compute_classification_metrics,
+    )
+    if distill:
+        trainer = LugpiDistillationTrainer(**kwargs, card_metadata={"dataset": script_args.dataset_name})
+    else:
+        # The collator reads the raw text column, which is not an argument of the model's forward; keeping only
+        # what it reads spares decoding the images of a generated dataset.
+        training_args.remove_unused_columns = False
+        columns = [script_args.text_column, script_args.label_column]
+        kwargs["train_dataset"] = train_dataset.select_columns(columns)
+        kwargs["eval_dataset"] = eval_dataset.select_columns(columns) if eval_dataset is not None else None
+        trainer = Trainer(**kwargs)
+
+    return train_save_evaluate(trainer)
+
+
+def load_train_eval_splits(script_args, training_args: TrainingArguments):
+    """The training split and the evaluation split (`None` when absent and not needed) named by `script_args`."""
+    if script_args.dataset_name is None:
+        raise ValueError("--dataset_name is required: the dataset to train on.")
+    dataset = load_dataset_dict(script_args.dataset_name, script_args.dataset_config)
+    if script_args.train_split not in dataset:
+        raise ValueError(f"{script_args.dataset_name}: no split {script_args.train_split!r} (splits: {list(dataset)}).")
+    if script_args.eval_split and script_args.eval_split in dataset:
+        return dataset[script_args.train_split], dataset[script_args.eval_split]
+    if training_args.eval_strategy != "no":
+        raise ValueError(f"--eval_strategy {training_args.eval_strategy} needs the split {script_args.eval_split!r}.")
+    return dataset[script_args.train_split], None
+
+
+def train_save_evaluate(trainer: Trainer) -> Trainer:
+    """
+    Train (resuming if asked), evaluate when there is an eval set, save the model, metrics and state, and push
+    when `push_to_hub` is set.
+    """
+    args = trainer.args
+    train_result = trainer.train(resume_from_checkpoint=args.resume_from_checkpoint)
+    trainer.log_metrics("train", train_result.metrics)
+    trainer.save_metrics("train", train_result.metrics)
+    if trainer.eval_dataset is not None:
+        metrics = trainer.evaluate()
+        trainer.log_metrics("eval", metrics)
+        trainer.save_metrics("eval", metrics)
+    trainer.save_state()
+    trainer.save_model(args.output_dir)  # after evaluating, so that a model card shows the final results
+    if args.push_to_hub:
+        trainer.push_to_hub()
+    return trainer
+
+
+__all__ = ["StudentScriptArguments", "load_student", "load_train_eval_splits", "train_save_evaluate", "train_student"]

@@ -1,0 +1,160 @@
+# Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
+"""Stage 3 of LUGPI: train the multimodal teacher on texts and their generated images.
+
+The trainer is a plain `transformers.Trainer` plus the LUGPI model card; [`train_teacher`] is what
+`trainers/train_teacher.py` and `lugpi train-teacher` run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from transformers import Trainer, TrainingArguments
+from transformers.utils import logging
+
+from .data_collator import LugpiTextImageCollator
+from .dataset_io import label_names, load_dataset_dict
+from .metrics import compute_classification_metrics
+from .model_card import LugpiModelCardMixin
+from .modeling_lugpi import LugpiMultimodalForSequenceClassification
+from .processing_lugpi import LugpiProcessor
+
+
+logger = logging.get_logger(__name__)
+
+
+@dataclass
+class LugpiTeacherArguments:
+    r"""
+    Data and model arguments of the teacher stage (the training arguments are `transformers.TrainingArguments`).
+    """
+
+    dataset_name: str | None = field(
+        default=None,
+        metadata={"help": "Local dataset directory or file, or Hub dataset id, with text, image and label columns."},
+    )
+    dataset_config: str | None = field(default=None, metadata={"help": "Hub dataset configuration name."})
+    train_split: str = field(default="train", metadata={"help": "Split to train on."})
+    eval_split: str | None = field(default="validation", metadata={"help": "Split to evaluate on; none if absent."})
+    text_column: str = field(default="text", metadata={"help": "Column with the text."})
+    image_column: str = field(default="image", metadata={"help": "Column with the generated image."})
+    label_column: str = field(default="label", metadata={"help": "Column with the class index."})
+    text_model_name_or_path: str = field(
+        default="distilbert-base-uncased", metadata={"help": "Pretrained text encoder (hub id or directory)."}
+    )
+    vision_model_name_or_path: str = field(
+        default="google/vit-base-patch16-224-in21k",
+        metadata={"help": "Pretrained ViT, CLIP vision tower or full CLIP checkpoint (hub id or directory)."},
+    )
+    max_length: int | None = field(default=512, metadata={"help": "Longest tokenized text; longer is truncated."})
+    fusion_layers: int = field(default=1, metadata={"help": "Transformer blocks over the joint token sequence."})
+    fusion_heads: int = field(default=8, metadata={"help": "Attention heads of each fusion block."})
+    generator: str | None = field(
+        default=None, metadata={"help": "The text-to-image model that generated the images, for the model card."}
+    )
+    demo: bool = field(
+        default=False,
+        metadata={"help": "Ignore the dataset and model arguments: tiny models and a toy set, offline, on CPU."},
+    )
+    demo_vision: str = field(default="vit", metadata={"help": "With --demo: the tiny 'vit' or 'clip' encoder."})
+
+
+class LugpiTeacherTrainer(LugpiModelCardMixin, Trainer):
+    """A plain `Trainer` whose saved and pushed teachers carry the LUGPI teacher card."""
+
+    card_kind = "teacher"
+
+    def __init__(self, *args, card_metadata: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.card_metadata = card_metadata or {}
+
+
+def _demo_setup(args: LugpiTeacherArguments):
+    from datasets import DatasetDict
+
+    from .testing import get_tiny_processor, get_tiny_teacher, make_toy_text_image_dataset
+
+    dataset = DatasetDict(
+        {"train": make_toy_text_image_dataset(64, seed=0), "validation": make_toy_text_image_dataset(32, seed=1)}
+    )
+    names = label_names(dataset["train"])
+    model = get_tiny_teacher(args.demo_vision, num_labels=len(names), label_names=names)
+    return dataset, model, get_tiny_processor(args.demo_vision)
+
+
+def train_teacher(args: LugpiTeacherArguments, training_args: TrainingArguments) -> LugpiTeacherTrainer:
+    """
+    Train a [`LugpiMultimodalForSequenceClassification`] from pretrained encoders, save it with its processor and
+    card to `training_args.output_dir`, evaluate it on `args.eval_split`, and push it when `push_to_hub` is set.
+    """
+    # The collator reads the raw text and image columns, which are not arguments of the model's forward.
+    training_args.remove_unused_columns = False
+
+    if args.demo:
+        dataset, model, processor = _demo_setup(args)
+    else:
+        if args.dataset_name is None:
+            raise ValueError("--dataset_name is required (or --demo for the offline toy run).")
+        dataset = load_dataset_dict(args.dataset_name, args.dataset_config)
+        if args.train_split not in dataset:
+            raise ValueError(f"{args.dataset_name}: no split {args.train_split!r} (splits: {sorted(dataset)}).")
+        for column in (args.text_column, args.image_column, args.label_column):
+            if column not in dataset[args.train_split].column_names:
+                raise ValueError(
+                    f"{args.dataset_name}: no column {column!r} in split {args.train_split!r} "
+                    f"(columns: {dataset[args.train_split].column_names})."
+                )
+        names = label_names(dataset[args.train_split], args.label_column)
+        model = LugpiMultimodalForSequenceClassification.from_text_vision_pretrained(
+            args.text_model_name_or_path,
+            args.vision_model_name_or_path,
+            num_labels=len(names),
+            id2label=dict(enumerate(names)),
+            label2id={name: i for i, name in enumerate(names)},
+            fusion_layers=args.fusion_layers,
+            fusion_heads=args.fusion_heads,
+        )
+        processor = LugpiProcessor.from_text_vision_pretrained(
+            args.text_model_name_or_path, args.vision_model_name_or_path
+        )
+
+    eval_dataset = None
+    if args.eval_split and args.eval_split in dataset:
+        eval_dataset = dataset[args.eval_split]
+    elif training_args.eval_strategy != "no":
+        raise ValueError(f"--eval_strategy {training_args.eval_strategy} needs the split {args.eval_split!r}.")
+
+    trainer = LugpiTeacherTrainer(
+        model=model,
+        args=training_args,
+        train_dataset=dataset[args.train_split],
+        eval_dataset=eval_dataset,
+        data_collator=LugpiTextImageCollator(
+            processor,
+            text_column=args.text_column,
+            image_column=args.image_column,
+            label_column=args.label_column,
+            max_length=args.max_length,
+        ),
+        processing_class=processor,
+        compute_metrics=compute_classification_metrics,
+        card_metadata={
+            "dataset": "toy text+image set (lugpi_hf.testing)" if args.demo else args.dataset_name,
+            "generator": args.generator,
+        },
+    )
+    train_result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
+    trainer.log_metrics("train", train_result.metrics)
+    trainer.save_metrics("train", train_result.metrics)
+    if eval_dataset is not None:
+        metrics = trainer.evaluate()
+        trainer.log_metrics("eval", metrics)
+        trainer.save_metrics("eval", metrics)
+    trainer.save_state()
+    trainer.save_model(training_args.output_dir)  # after evaluating, so the card shows the final results
+    if training_args.push_to_hub:
+        trainer.push_to_hub()
+    return trainer
+
+
+__all__ = ["LugpiTeacherArguments", "LugpiTeacherTrainer", "train_teacher"]

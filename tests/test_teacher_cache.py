@@ -1,0 +1,128 @@
+# Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
+"""The teacher cache: values, provenance checks, refusals, atomic writes and `lugpi cache-teacher`."""
+
+import json
+import shutil
+
+import datasets
+import pytest
+import torch
+
+from lugpi_hf.cli import main as cli_main
+from lugpi_hf.data_collator import LugpiTextImageCollator
+from lugpi_hf.dataset_io import load_dataset_dict
+from lugpi_hf.teacher_cache import (
+    CACHE_METADATA_NAME,
+    TeacherCache,
+    attach_teacher_caches,
+    build_teacher_cache,
+    teacher_fingerprint,
+)
+from lugpi_hf.testing import get_tiny_processor, get_tiny_teacher, make_toy_text_image_dataset
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return make_toy_text_image_dataset(12, seed=0)
+
+
+@pytest.fixture(scope="module")
+def teacher_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("teacher") / "teacher"
+    get_tiny_teacher(classifier_hidden_size=40, label_names=["positive", "negative"]).save_pretrained(path)
+    get_tiny_processor().save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cache(teacher_dir, toy):
+    return build_teacher_cache(teacher_dir, toy, batch_size=5)
+
+
+def test_cache_holds_the_eval_mode_teacher_outputs_per_id(cache, teacher_dir, toy):
+    assert cache.dataset.column_names == ["id", "teacher_logits", "teacher_embedding"]
+    assert list(cache.dataset["id"]) == list(toy["id"])
+    teacher = get_tiny_teacher(classifier_hidden_size=40, label_names=["positive", "negative"]).eval()
+    batch = LugpiTextImageCollator(get_tiny_processor())([toy[i] for i in range(len(toy))])
+    batch.pop("labels")
+    with torch.no_grad():
+        expected = teacher(**batch)
+    for column, value in (("teacher_logits", expected.logits), ("teacher_embedding", expected.embedding)):
+        torch.testing.assert_close(torch.tensor(list(cache.dataset[column])), value, rtol=1e-4, atol=1e-5)
+    assert cache.metadata["label_names"] == ["positive", "negative"]
+    assert cache.metadata["embedding_size"] == 40
+    assert cache.metadata["dataset_fingerprint"] == toy._fingerprint
+    assert cache.metadata["teacher_fingerprint"] == teacher_fingerprint(teacher_dir)
+
+
+def test_teacher_fingerprint_follows_content_not_location(teacher_dir, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(teacher_dir, copy)
+    assert teacher_fingerprint(copy) == teacher_fingerprint(teacher_dir)
+    get_tiny_teacher(seed=1, classifier_hidden_size=40).save_pretrained(copy)
+    assert teacher_fingerprint(copy) != teacher_fingerprint(teacher_dir)
+    with pytest.raises(ValueError, match="not a safetensors checkpoint"):
+        teacher_fingerprint(tmp_path)
+
+
+def test_save_load_round_trip_and_replace(cache, tmp_path):
+    path = tmp_path / "cache"
+    cache.save_to_disk(path)
+    cache.save_to_disk(path)  # replaces, leaves no temporary directory behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
+    loaded = TeacherCache.load(path)
+    assert loaded.metadata == cache.metadata
+    assert list(loaded.dataset["teacher_logits"]) == list(cache.dataset["teacher_logits"])
+    assert json.loads((path / CACHE_METADATA_NAME).read_text())["num_rows"] == 12
+
+
+def test_attach_by_id_in_any_order(cache, toy):
+    shuffled = toy.shuffle(seed=3)
+    # A cache of the shuffled split (same rows, another fingerprint) is looked up by id.
+    cache_of_shuffled = TeacherCache(cache.dataset, {**cache.metadata, "dataset_fingerprint": shuffled._fingerprint})
+    attached = attach_teacher_caches(shuffled, [cache_of_shuffled, cache_of_shuffled])
+    by_id = {row["id"]: row["teacher_logits"] for row in cache.dataset}
+    for row in attached:
+        assert row["teacher_logits"] == by_id[row["id"]] == row["teacher_logits_1"]
+
+
+def test_refusals(cache, teacher_dir, toy, tmp_path):
+    with pytest.raises(ValueError, match="built from another dataset"):
+        attach_teacher_caches(make_toy_text_image_dataset(12, seed=9), [cache])
+    partial = TeacherCache(cache.dataset.select(range(10)), cache.metadata, path="partial")
+    with pytest.raises(ValueError, match=r"teacher cache partial is missing 2 of the training set's 12 ids"):
+        attach_teacher_caches(toy, [partial])
+    other = tmp_path / "other"
+    get_tiny_teacher(seed=7, classifier_hidden_size=40).save_pretrained(other)
+    with pytest.raises(ValueError, match="built from another teacher"):
+        cache.check_teacher(other)
+    cache.check_teacher(teacher_dir)
+    with pytest.raises(ValueError, match="not a LUGPI teacher cache"):
+        TeacherCache.load(tmp_path)
+
+
+def test_bad_datasets(teacher_dir, toy):
+    with pytest.raises(ValueError, match="must be unique"):
+        build_teacher_cache(teacher_dir, datasets.concatenate_datasets([toy, toy.select([0])]))
+    with pytest.raises(ValueError, match="no 'image' column"):
+        build_teacher_cache(teacher_dir, toy.remove_columns("image"))
+    three = make_toy_text_image_dataset(6, num_labels=3)
+    with pytest.raises(ValueError, match="has 2 labels .* but the dataset's 'label' column has 3"):
+        build_teacher_cache(teacher_dir, three)
+
+
+def test_cli_cache_teacher(teacher_dir, toy, tmp_path, capsys):
+    data = tmp_path / "data"
+    datasets.DatasetDict({"train": toy}).save_to_disk(data)
+    out = tmp_path / "cache"
+    assert cli_main(["cache-teacher", "--teacher", str(teacher_dir), "--dataset", str(data), "--output", str(out),
+                     "--batch_size", "4"]) == 0  # fmt: skip
+    assert "12 rows" in capsys.readouterr().out
+    cache = TeacherCache.load(out)
+    # The split as the distillation stage will load it again has the fingerprint the cache recorded.
+    attached = attach_teacher_caches(load_dataset_dict(data)["train"], [cache])
+    assert "teacher_embedding" in attached.column_names
+
+    assert cli_main(["cache-teacher", "--teacher", str(teacher_dir), "--dataset", str(data), "--split", "test",
+                     "--output", str(tmp_path / "nope")]) == 1  # fmt: skip
+    assert "no split 'test'" in capsys.readouterr().err
