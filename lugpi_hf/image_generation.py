@@ -24,7 +24,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import datasets
 import pyarrow as pa
@@ -874,9 +874,108 @@ def push_generated_dataset(
     return str(url)
 
 
+@dataclasses.dataclass
+class LugpiGenerationArguments:
+    r"""
+    Arguments of the generation stage, as `lugpi generate` and `trainers/generate_images.py` take them (each option
+    also answers to its hyphenated name: `--batch-size`, `--output-dir`, ...). [`run_generation`] runs them.
+    """
+
+    dataset_name: str = dataclasses.field(
+        metadata={
+            "aliases": ["--dataset"],
+            "help": "Prepared dataset (id, prompt, ... columns): save_to_disk or Parquet directory, or Hub id.",
+        }
+    )
+    output_dir: str = dataclasses.field(
+        metadata={"help": "Where the generated dataset goes (Parquet shards and generation_settings.json)."}
+    )
+    dataset_config: str | None = dataclasses.field(default=None, metadata={"help": "Hub dataset configuration."})
+    splits: list[str] | None = dataclasses.field(
+        default=None, metadata={"aliases": ["--split"], "help": "Splits to generate (default: every split)."}
+    )
+    generator: str | None = dataclasses.field(
+        default=None,
+        metadata={"help": "diffusers text-to-image pipeline: Hub id or directory (default: the preset's)."},
+    )
+    preset: Literal["paper", "fast", "turbo"] | None = dataclasses.field(
+        default=None,
+        metadata={
+            "help": "paper (SD 2, 768 px, 50 steps), fast (SD 2 base, 512 px, DPM-Solver++ 20 steps) or turbo "
+            "(SD-Turbo, 512 px, 1 step); explicit options win."
+        },
+    )
+    batch_size: int = dataclasses.field(default=8, metadata={"help": "Prompts per pipeline call, per process."})
+    num_inference_steps: int | None = dataclasses.field(
+        default=None, metadata={"help": f"Denoising steps (the preset's, else {DEFAULT_NUM_INFERENCE_STEPS})."}
+    )
+    guidance_scale: float | None = dataclasses.field(
+        default=None, metadata={"help": f"Guidance scale (the preset's, else {DEFAULT_GUIDANCE_SCALE})."}
+    )
+    resolution: int | None = dataclasses.field(
+        default=None, metadata={"help": "Generated height and width in pixels (the preset's, else the pipeline's)."}
+    )
+    seed: int = dataclasses.field(default=0, metadata={"help": "Global seed, hashed with each prompt."})
+    image_size: int = dataclasses.field(
+        default=256, metadata={"help": "Stored shorter side in pixels; 0 keeps the generated size."}
+    )
+    image_format: Literal["jpeg", "png"] = dataclasses.field(default="jpeg", metadata={"help": "Stored format."})
+    shard_size: int = dataclasses.field(default=512, metadata={"help": "Rows per Parquet shard."})
+    compile: bool = dataclasses.field(default=False, metadata={"help": "torch.compile the UNet (long GPU runs)."})
+    push_to_hub: bool = dataclasses.field(default=False, metadata={"help": "Push the result with a dataset card."})
+    hub_dataset_id: str | None = dataclasses.field(
+        default=None, metadata={"help": "Dataset repository to push to (user/name)."}
+    )
+    hub_private_repo: bool | None = dataclasses.field(
+        default=None, metadata={"help": "Create the Hub repository private."}
+    )
+
+    def __post_init__(self):
+        if self.push_to_hub and not self.hub_dataset_id:
+            raise ValueError("--push_to_hub needs --hub_dataset_id (user/name).")
+
+
+def run_generation(args: LugpiGenerationArguments) -> datasets.DatasetDict:
+    """
+    What `lugpi generate` and `trainers/generate_images.py` run: load the prepared dataset, generate the chosen
+    splits with [`generate_privileged_images`], and push the result from the main process when asked.
+    """
+    from .dataset_io import load_dataset_dict
+
+    dataset = load_dataset_dict(args.dataset_name, args.dataset_config)
+    if args.splits:
+        unknown = [name for name in args.splits if name not in dataset]
+        if unknown:
+            raise ValueError(f"{args.dataset_name}: no split {unknown[0]!r} (splits: {list(dataset)}).")
+        dataset = datasets.DatasetDict({name: dataset[name] for name in args.splits})
+    generated = generate_privileged_images(
+        dataset,
+        args.generator,
+        args.output_dir,
+        preset=args.preset,
+        batch_size=args.batch_size,
+        num_inference_steps=args.num_inference_steps,
+        guidance_scale=args.guidance_scale,
+        resolution=args.resolution,
+        seed=args.seed,
+        image_size=args.image_size or None,
+        image_format=args.image_format,
+        shard_size=args.shard_size,
+        compile=args.compile,
+    )
+    if args.push_to_hub and _partial_state().is_main_process:
+        # A Hub id names the source in the card; a local path would mean nothing to its readers.
+        source = None if os.path.exists(args.dataset_name) else args.dataset_name
+        push_generated_dataset(
+            args.output_dir, args.hub_dataset_id, source_dataset=source, private=args.hub_private_repo
+        )
+    return generated
+
+
 __all__ = [
     "GENERATION_PRESETS",
     "GenerationPreset",
+    "LugpiGenerationArguments",
     "SEED_RULE",
     "generate_privileged_images",
     "load_text_to_image_pipeline",
@@ -884,5 +983,6 @@ __all__ = [
     "push_generated_dataset",
     "prompt_seed",
     "read_generation_settings",
+    "run_generation",
     "truncate_prompts",
 ]

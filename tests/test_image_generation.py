@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import typing
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
@@ -21,11 +22,11 @@ from diffusers import DPMSolverMultistepScheduler, StableDiffusionPipeline
 from PIL import Image
 
 from lugpi_hf import cli
-from lugpi_hf.commands.generate import PRESET_NAMES
 from lugpi_hf.dataset_io import load_dataset_dict
 from lugpi_hf.image_generation import (
     GENERATION_PRESETS,
     SEED_RULE,
+    LugpiGenerationArguments,
     generate_privileged_images,
     make_generated_dataset_card,
     prompt_seed,
@@ -383,7 +384,8 @@ def test_long_prompts_cut_to_the_token_limit_with_one_warning(pipeline, tmp_path
 
 
 def test_presets_match_the_documented_settings(pipeline, tmp_path):
-    assert set(GENERATION_PRESETS) == set(PRESET_NAMES)
+    preset_choices = typing.get_args(typing.get_args(typing.get_type_hints(LugpiGenerationArguments)["preset"])[0])
+    assert set(GENERATION_PRESETS) == set(preset_choices)  # the CLI's choices
     expected = {
         "paper": ("stabilityai/stable-diffusion-2", 768, 50, 7.5, None),
         "fast": ("stabilityai/stable-diffusion-2-base", 512, 20, 7.5, "DPMSolverMultistepScheduler"),
@@ -457,6 +459,8 @@ def test_cli_end_to_end(pipeline_dir, tmp_path, capsys):
     error = capsys.readouterr().err.strip().splitlines()[-1]
     assert error.startswith("lugpi generate: error: ") and "no 'prompt' column" in error and "\n" not in error
     assert not (tmp_path / "bad").exists()
+    assert cli.main([*argv, "--push_to_hub"]) == 1
+    assert capsys.readouterr().err.strip().endswith("--push_to_hub needs --hub_dataset_id (user/name).")
 
 
 def test_trainer_script(pipeline_dir, tmp_path):
@@ -509,9 +513,39 @@ def test_dataset_card_names_generator_settings_seed_rule_and_preprocessing(pipel
         push_generated_dataset(datasets.Dataset.from_dict({"id": [1]}), "user/name")
 
 
+def test_push_generated_dataset_round_trip_through_a_local_hub(local_hub, pipeline, tmp_path):
+    from lugpi_hf.testing_hub import DEFAULT_USER
+
+    prepared = datasets.DatasetDict({"train": make_prepared(3), "validation": make_prepared(2, start=3)})
+    generated = generate_privileged_images(prepared, pipeline, tmp_path / "out", **FAST)
+    repo_id = f"{DEFAULT_USER}/generated"
+    code = f"""
+import datasets
+from huggingface_hub import DatasetCard
+from lugpi_hf.image_generation import SEED_RULE, push_generated_dataset
+
+push_generated_dataset({str(tmp_path / "out")!r}, {repo_id!r}, source_dataset="stanfordnlp/imdb")
+pulled = datasets.load_dataset({repo_id!r})
+assert sorted(pulled) == ["train", "validation"], pulled
+assert isinstance(pulled["train"].features["image"], datasets.Image)
+print(sorted(pulled["train"]["id"]), pulled["train"][0]["image"].size)
+card = DatasetCard.load({repo_id!r}, repo_type="dataset")
+# The template's text survives `push_to_hub`, which adds its own metadata to the card.
+assert SEED_RULE in card.text and "## Generation" in card.text, card.text
+assert "dataset_info" in card.data.to_dict() and "lugpi" in card.data.tags, card.data
+print("PUSHED-AND-PULLED")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=local_hub.env(tmp_path / "home"), capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert f"{sorted(generated['train']['id'])} (32, 32)" in result.stdout and "PUSHED-AND-PULLED" in result.stdout
+    assert local_hub.refused == []
+
+
 @pytest.mark.slow
 def test_push_generated_dataset_to_the_real_hub(pipeline, tmp_path):
-    """Needs HF_TOKEN and LUGPI_TEST_HUB_DATASET (a dataset repo id the token may write)."""
+    """Needs HF_TOKEN, LUGPI_TEST_HUB_DATASET (a dataset repo the token may write) and HF_HUB_OFFLINE=0."""
     repo_id = os.environ.get("LUGPI_TEST_HUB_DATASET")
     if not (repo_id and os.environ.get("HF_TOKEN")):
         pytest.skip("set HF_TOKEN and LUGPI_TEST_HUB_DATASET to push to the real Hub")
