@@ -16,7 +16,7 @@ from transformers.utils import logging
 from .data_collator import ImageClassificationCollator
 from .dataset_io import label_names
 from .metrics import compute_classification_metrics
-from .student import load_train_eval_splits, train_save_evaluate
+from .training_utils import load_train_eval_splits, train_save_evaluate
 
 
 logger = logging.get_logger(__name__)

@@ -14,9 +14,10 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trai
 from transformers.utils import logging
 
 from .data_collator import LugpiDistillationCollator
-from .dataset_io import label_names, load_dataset_dict
+from .dataset_io import label_names
 from .metrics import compute_classification_metrics
 from .trainer import LugpiDistillationTrainer
+from .training_utils import load_train_eval_splits, train_save_evaluate
 from .training_args import LugpiDistillationArguments
 
 
@@ -101,38 +102,4 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
     return train_save_evaluate(trainer)
 
 
-def load_train_eval_splits(script_args, training_args: TrainingArguments):
-    """The training split and the evaluation split (`None` when absent and not needed) named by `script_args`."""
-    if script_args.dataset_name is None:
-        raise ValueError("--dataset_name is required: the dataset to train on.")
-    dataset = load_dataset_dict(script_args.dataset_name, script_args.dataset_config)
-    if script_args.train_split not in dataset:
-        raise ValueError(f"{script_args.dataset_name}: no split {script_args.train_split!r} (splits: {list(dataset)}).")
-    if script_args.eval_split and script_args.eval_split in dataset:
-        return dataset[script_args.train_split], dataset[script_args.eval_split]
-    if training_args.eval_strategy != "no":
-        raise ValueError(f"--eval_strategy {training_args.eval_strategy} needs the split {script_args.eval_split!r}.")
-    return dataset[script_args.train_split], None
-
-
-def train_save_evaluate(trainer: Trainer) -> Trainer:
-    """
-    Train (resuming if asked), evaluate when there is an eval set, save the model, metrics and state, and push
-    when `push_to_hub` is set.
-    """
-    args = trainer.args
-    train_result = trainer.train(resume_from_checkpoint=args.resume_from_checkpoint)
-    trainer.log_metrics("train", train_result.metrics)
-    trainer.save_metrics("train", train_result.metrics)
-    if trainer.eval_dataset is not None:
-        metrics = trainer.evaluate()
-        trainer.log_metrics("eval", metrics)
-        trainer.save_metrics("eval", metrics)
-    trainer.save_state()
-    trainer.save_model(args.output_dir)  # after evaluating, so that a model card shows the final results
-    if args.push_to_hub:
-        trainer.push_to_hub()
-    return trainer
-
-
-__all__ = ["StudentScriptArguments", "load_student", "load_train_eval_splits", "train_save_evaluate", "train_student"]
+__all__ = ["StudentScriptArguments", "load_student", "train_student"]

@@ -13,11 +13,12 @@ from transformers import Trainer, TrainingArguments
 from transformers.utils import logging
 
 from .data_collator import LugpiTextImageCollator
-from .dataset_io import label_names, load_dataset_dict
+from .dataset_io import label_names
 from .metrics import compute_classification_metrics
 from .model_card import LugpiModelCardMixin
 from .modeling_lugpi import LugpiMultimodalForSequenceClassification
 from .processing_lugpi import LugpiProcessor
+from .training_utils import load_train_eval_splits, train_save_evaluate
 
 
 logger = logging.get_logger(__name__)
@@ -92,19 +93,16 @@ def train_teacher(args: LugpiTeacherArguments, training_args: TrainingArguments)
 
     if args.demo:
         dataset, model, processor = _demo_setup(args)
+        train_dataset, eval_dataset = dataset["train"], dataset["validation"]
     else:
-        if args.dataset_name is None:
-            raise ValueError("--dataset_name is required (or --demo for the offline toy run).")
-        dataset = load_dataset_dict(args.dataset_name, args.dataset_config)
-        if args.train_split not in dataset:
-            raise ValueError(f"{args.dataset_name}: no split {args.train_split!r} (splits: {sorted(dataset)}).")
+        train_dataset, eval_dataset = load_train_eval_splits(args, training_args)
         for column in (args.text_column, args.image_column, args.label_column):
-            if column not in dataset[args.train_split].column_names:
+            if column not in train_dataset.column_names:
                 raise ValueError(
                     f"{args.dataset_name}: no column {column!r} in split {args.train_split!r} "
-                    f"(columns: {dataset[args.train_split].column_names})."
+                    f"(columns: {train_dataset.column_names})."
                 )
-        names = label_names(dataset[args.train_split], args.label_column)
+        names = label_names(train_dataset, args.label_column)
         model = LugpiMultimodalForSequenceClassification.from_text_vision_pretrained(
             args.text_model_name_or_path,
             args.vision_model_name_or_path,
@@ -118,16 +116,10 @@ def train_teacher(args: LugpiTeacherArguments, training_args: TrainingArguments)
             args.text_model_name_or_path, args.vision_model_name_or_path
         )
 
-    eval_dataset = None
-    if args.eval_split and args.eval_split in dataset:
-        eval_dataset = dataset[args.eval_split]
-    elif training_args.eval_strategy != "no":
-        raise ValueError(f"--eval_strategy {training_args.eval_strategy} needs the split {args.eval_split!r}.")
-
     trainer = LugpiTeacherTrainer(
         model=model,
         args=training_args,
-        train_dataset=dataset[args.train_split],
+        train_dataset=train_dataset,
         eval_dataset=eval_dataset,
         data_collator=LugpiTextImageCollator(
             processor,
@@ -143,18 +135,7 @@ def train_teacher(args: LugpiTeacherArguments, training_args: TrainingArguments)
             "generator": args.generator,
         },
     )
-    train_result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
-    trainer.log_metrics("train", train_result.metrics)
-    trainer.save_metrics("train", train_result.metrics)
-    if eval_dataset is not None:
-        metrics = trainer.evaluate()
-        trainer.log_metrics("eval", metrics)
-        trainer.save_metrics("eval", metrics)
-    trainer.save_state()
-    trainer.save_model(training_args.output_dir)  # after evaluating, so the card shows the final results
-    if training_args.push_to_hub:
-        trainer.push_to_hub()
-    return trainer
+    return train_save_evaluate(trainer)
 
 
 __all__ = ["LugpiTeacherArguments", "LugpiTeacherTrainer", "train_teacher"]

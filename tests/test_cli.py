@@ -14,7 +14,7 @@ def test_train_teacher_demo_writes_a_teacher_with_its_card(tmp_path, capsys):
 def test_bad_input_is_one_line_not_a_traceback(tmp_path, capsys):
     assert main(["train-teacher", "--output_dir", str(tmp_path)]) == 1
     assert capsys.readouterr().err.strip() == (
-        "lugpi train-teacher: error: --dataset_name is required (or --demo for the offline toy run)."
+        "lugpi train-teacher: error: --dataset_name is required: the dataset to train on."
     )
 
 
