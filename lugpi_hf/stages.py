@@ -56,7 +56,7 @@ def stage_problem(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> str
     except json.JSONDecodeError:
         return f"{record_path} is not valid JSON"
     if record.get("settings") != _json_ready(settings):
-        return "its settings changed"
+        return "its settings or inputs changed"
     for name, expected in record.get("files", {}).items():
         path = stage_dir / name
         if not path.is_file():

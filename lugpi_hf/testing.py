@@ -8,7 +8,9 @@ The sizes follow transformers' DistilBERT tester (width 32, 2 layers, 4 heads).
 
 from __future__ import annotations
 
+import os
 import string
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -275,6 +277,21 @@ def get_tiny_text_classifier(
     return AutoModelForSequenceClassification.from_config(config)
 
 
+def get_tiny_clip_config():
+    """A full CLIP config (text and vision towers, width 32) whose vision tower is [`get_tiny_vision_config`]("clip")."""
+    from transformers import CLIPConfig, CLIPTextConfig
+
+    text_config = CLIPTextConfig(
+        vocab_size=99, hidden_size=TINY_WIDTH, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37,
+        pad_token_id=0, bos_token_id=1, eos_token_id=2,
+    )
+    return CLIPConfig(
+        text_config=text_config.to_dict(),
+        vision_config=get_tiny_vision_config("clip").to_dict(),
+        projection_dim=TINY_WIDTH,
+    )
+
+
 def get_tiny_image_classifier(
     kind: str = "vit", num_labels: int = 2, label_names: list[str] | None = None, seed: int = 0
 ):
@@ -282,21 +299,13 @@ def get_tiny_image_classifier(
     A tiny image-only classifier (the paper's image-only rows): `ViTForImageClassification`, or
     `CLIPForImageClassification` (CLIP's vision tower and a linear head), for 32x32 images.
     """
-    from transformers import AutoModelForImageClassification, CLIPConfig, CLIPTextConfig
+    from transformers import AutoModelForImageClassification
 
     labels = _labels_kwargs(num_labels, label_names)
     if kind == "vit":
         config = get_tiny_vision_config("vit")
     elif kind == "clip":
-        text_config = CLIPTextConfig(
-            vocab_size=99, hidden_size=TINY_WIDTH, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37,
-            pad_token_id=0, bos_token_id=1, eos_token_id=2,
-        )
-        config = CLIPConfig(
-            text_config=text_config.to_dict(),
-            vision_config=get_tiny_vision_config("clip").to_dict(),
-            projection_dim=TINY_WIDTH,
-        )
+        config = get_tiny_clip_config()
     else:
         raise ValueError(f"Unknown vision kind {kind!r}; expected one of {VISION_KINDS}.")
     config.num_labels = num_labels
@@ -305,7 +314,7 @@ def get_tiny_image_classifier(
     return AutoModelForImageClassification.from_config(config)
 
 
-__all__ += ["TEXT_CLASSIFIER_TYPES", "get_tiny_image_classifier", "get_tiny_text_classifier"]
+__all__ += ["TEXT_CLASSIFIER_TYPES", "get_tiny_clip_config", "get_tiny_image_classifier", "get_tiny_text_classifier"]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -406,3 +415,46 @@ def get_tiny_text_to_image_pipeline():
         feature_extractor=None,
         requires_safety_checker=False,
     )
+
+
+# ---- The offline demo (`lugpi run --preset demo`) ----
+
+
+def make_toy_demo_dataset(num_labels: int = 2):
+    """The demo's prepared data: [`make_toy_text_dataset`] splits of 96 / 32 / 48 rows with distinct ids."""
+    from datasets import DatasetDict
+
+    sizes = {"train": 96, "validation": 32, "test": 48}
+    return DatasetDict(
+        {
+            split: make_toy_text_dataset(size, num_labels, seed=index, id_prefix=f"demo-{split}")
+            for index, (split, size) in enumerate(sizes.items())
+        }
+    )
+
+
+def save_tiny_checkpoints(directory: str | os.PathLike) -> dict[str, Path]:
+    """
+    Save the demo's "pretrained" checkpoints, as a user would find them on the Hub: `text` (tiny DistilBERT encoder
+    and tokenizer, also the student's starting point), `vit` (tiny ViT and its image processor), `clip` (a full
+    tiny CLIP and its image processor, of which the teacher takes the vision tower), and `generator` (the tiny
+    text-to-image pipeline). Returns their paths by name.
+    """
+    from transformers import CLIPModel, DistilBertModel, ViTModel
+
+    directory = Path(directory)
+    paths = {name: directory / name for name in ("text", "vit", "clip", "generator")}
+    torch.manual_seed(0)
+    DistilBertModel(get_tiny_text_config()).save_pretrained(paths["text"])
+    get_tiny_tokenizer().save_pretrained(paths["text"])
+    torch.manual_seed(0)
+    ViTModel(get_tiny_vision_config("vit"), add_pooling_layer=False).save_pretrained(paths["vit"])
+    get_tiny_image_processor("vit").save_pretrained(paths["vit"])
+    torch.manual_seed(0)
+    CLIPModel(get_tiny_clip_config()).save_pretrained(paths["clip"])
+    get_tiny_image_processor("clip").save_pretrained(paths["clip"])
+    get_tiny_text_to_image_pipeline().save_pretrained(paths["generator"])
+    return paths
+
+
+__all__ += ["make_toy_demo_dataset", "save_tiny_checkpoints"]

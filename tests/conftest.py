@@ -2,6 +2,7 @@
 """Every test runs offline, on CPU, with Hugging Face caches in a temp directory."""
 
 import os
+import socket
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,13 @@ os.environ["CUDA_VISIBLE_DEVICES"] = ""
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+def free_port() -> int:
+    """A free loopback port, so that distributed test runs on one machine do not collide."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import io
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import torch
 from diffusers import DPMSolverMultistepScheduler, StableDiffusionPipeline
 from PIL import Image
 
+from conftest import free_port
 from lugpi_hf import cli
 from lugpi_hf.dataset_io import load_dataset_dict
 from lugpi_hf.image_generation import (
@@ -118,11 +118,6 @@ def pixels(data: bytes) -> np.ndarray:
 def shard_files(output_dir: Path) -> list[Path]:
     return sorted((output_dir / "data").glob("*.parquet"))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def subprocess_env() -> dict[str, str]:

@@ -14,7 +14,7 @@ def test_a_finished_stage_is_recognised_until_something_changes(tmp_path):
     mark_stage_done(stage, settings)
     assert (stage / STAGE_RECORD).is_file()
     assert stage_problem(stage, {"epochs": 3, "models": ["a", "b"]}) is None  # tuples and lists alike
-    assert stage_problem(stage, {"epochs": 4, "models": ["a", "b"]}) == "its settings changed"
+    assert stage_problem(stage, {"epochs": 4, "models": ["a", "b"]}) == "its settings or inputs changed"
 
     # Same size, different bytes: only the hash sees it.
     (stage / "model.safetensors").write_bytes(b"WEIGHTS" * 100)

@@ -2,7 +2,6 @@
 """LugpiDistillationTrainer on tiny models: loss parts, teachers (cache and online), GA, checkpoints, DDP."""
 
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -12,6 +11,7 @@ import torch
 from safetensors.torch import load_file
 from transformers import DistilBertTokenizer
 
+from conftest import free_port
 from lugpi_hf.teacher_cache import TeacherCache, build_teacher_cache
 from lugpi_hf.testing import (
     TEXT_CLASSIFIER_TYPES,
@@ -441,9 +441,7 @@ def test_two_process_cpu_training(tmp_path, cache_dir):
             """
         )
     )
-    with socket.socket() as probe:  # a free port, so that parallel test runs on one machine do not collide
-        probe.bind(("127.0.0.1", 0))
-        port = str(probe.getsockname()[1])
+    port = str(free_port())
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", port]
     result = subprocess.run([*torchrun, str(script)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-4000:]

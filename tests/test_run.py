@@ -1,0 +1,91 @@
+# Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
+"""`lugpi run --preset demo` end to end, as a user runs it: a subprocess into a temporary directory."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from lugpi_hf.dataset_io import load_dataset_dict
+from lugpi_hf.run import DEMO_NOTICE, LugpiRunConfig, list_presets
+
+
+def lugpi_run(output_dir, *extra):
+    result = subprocess.run(
+        [sys.executable, "-m", "lugpi_hf.cli", "run", "--preset", "demo", "--output-dir", str(output_dir), *extra],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return result.stdout, json.loads((output_dir / "run_summary.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    output_dir = tmp_path_factory.mktemp("demo")
+    stdout, summary = lugpi_run(output_dir)
+    return output_dir, stdout, summary
+
+
+STAGES = ["models", "prepare", "generate", "teacher-vit", "cache-vit", "student-vit", "teacher-clip", "cache-clip",
+          "student-clip", "baseline", "image-only-vit", "image-only-clip", "results"]
+
+
+def test_demo_writes_every_artefact(demo_run):
+    output_dir, stdout, summary = demo_run
+    assert summary["ran"] == STAGES and summary["skipped"] == []
+    prepared = load_dataset_dict(output_dir / "prepare" / "dataset")
+    assert {split: len(prepared[split]) for split in prepared} == {"train": 96, "validation": 32, "test": 48}
+    generated = load_dataset_dict(output_dir / "generate" / "dataset")
+    assert type(generated["train"].features["image"]).__name__ == "Image"
+    assert generated["train"][0]["image"].size == (32, 32)
+    for name in ("teacher-vit", "teacher-clip"):
+        assert (output_dir / name / "model.safetensors").is_file()
+        assert "LUGPI teacher" in (output_dir / name / "README.md").read_text()
+    for name in ("student-vit", "student-clip"):
+        assert (output_dir / name / "model.safetensors").is_file()
+        assert "LUGPI student" in (output_dir / name / "README.md").read_text()
+    assert (output_dir / "cache-vit" / "cache").is_dir()
+    results = json.loads((output_dir / "results" / "results.json").read_text())
+    names = [row["name"] for row in results["results"]]
+    assert sorted(names) == sorted(["baseline", "image-only vit", "image-only clip", "teacher vit", "teacher clip",
+                                    "student vit", "student clip"])
+    for png in (output_dir / "results" / "results.png", output_dir / "generate" / "image_grid.png"):
+        assert Image.open(png).format == "PNG"
+    # The table is printed, and the demo says what it is.
+    assert "| teacher vit |" in stdout and "| student clip |" in stdout
+    assert DEMO_NOTICE in stdout
+
+
+def test_rerun_skips_finished_stages_and_redoes_a_corrupted_one(demo_run):
+    output_dir, _, _ = demo_run
+    _, summary = lugpi_run(output_dir)
+    assert summary["ran"] == [] and summary["skipped"] == STAGES
+
+    weights = output_dir / "student-clip" / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF  # same size, one flipped byte
+    weights.write_bytes(bytes(data))
+    stdout, summary = lugpi_run(output_dir)
+    assert summary["ran"] == ["student-clip", "results"]
+    assert "student-clip: " in stdout and "changed since the stage finished" in stdout
+    assert weights.read_bytes() != bytes(data)
+
+
+def test_presets_and_config_errors(tmp_path):
+    assert {"demo", "imdb", "20newsgroups", "cwi-news", "cwi-wikinews"} <= set(list_presets())
+    imdb = LugpiRunConfig.from_preset("imdb")
+    assert imdb.distillation == {"alpha": 3.0, "beta": 1.0, "temperature": 8.0, "soft_loss": "ce",
+                                 "embedding_loss": "mse"}
+    assert imdb.training["learning_rate"] == 5e-5 and imdb.training["per_device_train_batch_size"] == 14
+    assert imdb.training["num_train_epochs"] == 100
+    with pytest.raises(ValueError, match="Unknown preset 'mnist'"):
+        LugpiRunConfig.from_preset("mnist")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("dataset: imdb\nteachers: {vit: {text_model: t, vision_model: v}}\nepochs: 3\n")
+    with pytest.raises(ValueError, match=r"bad.yaml: unknown key\(s\) \['epochs'\]"):
+        LugpiRunConfig.from_yaml(bad)
+    bad.write_text("dataset: imdb\nteachers: {vit: {text_model: t}}\n")
+    with pytest.raises(ValueError, match=r"Teacher 'vit': missing \['vision_model'\]"):
+        LugpiRunConfig.from_yaml(bad)
