@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "distill",
     "baseline",
     "evaluate",
+    "push",
     "run",
 ]
 

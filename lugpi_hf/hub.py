@@ -1,11 +1,12 @@
 # Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
-"""Sharing LUGPI artefacts on the Hugging Face Hub: teachers and students (generated datasets: see
-`image_generation.push_generated_dataset`)."""
+"""Sharing LUGPI artefacts on the Hugging Face Hub: teachers, students, generated image datasets, whole runs."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 from huggingface_hub import CommitOperationAdd, HfApi
 from transformers import AutoConfig
@@ -27,6 +28,7 @@ def push_model_dir(
     private: bool | None = None,
     token: str | None = None,
     commit_message: str = "Upload LUGPI model",
+    card_overrides: dict[str, Any] | None = None,
 ) -> str:
     r"""
     Push a saved teacher or student (weights, config, processor or tokenizer, remote code for a teacher) to
@@ -42,6 +44,8 @@ def push_model_dir(
             Visibility of a repository this call creates.
         token (`str`, *optional*):
             Hub token; defaults to the logged-in one.
+        card_overrides (`dict`, *optional*):
+            Card fields to replace, e.g. the Hub ids of the teacher and the dataset instead of local paths.
 
     Returns:
         `str`: the URL of the commit.
@@ -63,6 +67,8 @@ def push_model_dir(
     if info is not None:
         info.repo_id = repo_id
         info.model_name = repo_id.split("/")[-1]
+        for key, value in (card_overrides or {}).items():
+            setattr(info, key, value)
         card = render_model_card(info, AutoConfig.from_pretrained(model_dir))
         operations.append(CommitOperationAdd(path_in_repo="README.md", path_or_fileobj=str(card).encode()))
     elif (model_dir / "README.md").is_file():
@@ -75,4 +81,68 @@ def push_model_dir(
     return commit.commit_url
 
 
-__all__ = ["push_model_dir"]
+def push_artefact(
+    path: str | os.PathLike, repo_id: str, *, private: bool | None = None, token: str | None = None
+) -> str:
+    """Push a saved teacher or student (a directory with `config.json`) or a generated dataset (the output
+    directory of `lugpi generate`, with `generation_settings.json`) to `repo_id`; returns the URL."""
+    from .image_generation import GENERATION_SETTINGS_FILE, push_generated_dataset
+
+    path = Path(path)
+    if (path / "config.json").is_file():
+        return push_model_dir(path, repo_id, private=private, token=token)
+    if (path / GENERATION_SETTINGS_FILE).is_file():
+        return push_generated_dataset(path, repo_id, private=private, token=token)
+    raise ValueError(
+        f"{path}: nothing to push here; expected a saved model (config.json) or the output directory of "
+        f"`lugpi generate` ({GENERATION_SETTINGS_FILE}), or a `lugpi run` directory with --namespace."
+    )
+
+
+def push_run(
+    run_dir: str | os.PathLike,
+    namespace: str,
+    *,
+    prefix: str | None = None,
+    private: bool | None = None,
+    token: str | None = None,
+) -> dict[str, str]:
+    r"""
+    Push what a `lugpi run` produced: the generated images as `{namespace}/{prefix}-images`, each teacher as
+    `{namespace}/{prefix}-teacher-<name>` and each student as `{namespace}/{prefix}-student-<name>`, with cards
+    that name each other's repositories. Returns the repository ids by stage.
+
+    Args:
+        run_dir (`str` or `os.PathLike`):
+            The output directory of `lugpi run` (with `run_summary.json`).
+        namespace (`str`):
+            User or organisation on the Hub.
+        prefix (`str`, *optional*):
+            Start of every repository name. Defaults to the run directory's name.
+    """
+    from .image_generation import push_generated_dataset
+
+    run_dir = Path(run_dir)
+    summary_path = run_dir / "run_summary.json"
+    if not summary_path.is_file():
+        raise ValueError(f"{run_dir}: not a `lugpi run` directory (no run_summary.json); run it first.")
+    stages = {name: Path(path) for name, path in json.loads(summary_path.read_text())["stages"].items()}
+    prefix = prefix or run_dir.resolve().name
+    pushed = {"generate": f"{namespace}/{prefix}-images"}
+    push_generated_dataset(stages["generate"] / "dataset", pushed["generate"], private=private, token=token)
+    teachers = sorted(name.removeprefix("teacher-") for name in stages if name.startswith("teacher-"))
+    for name in teachers:
+        teacher_repo = pushed[f"teacher-{name}"] = f"{namespace}/{prefix}-teacher-{name}"
+        push_model_dir(
+            stages[f"teacher-{name}"], teacher_repo, private=private, token=token,
+            card_overrides={"dataset": pushed["generate"]},
+        )  # fmt: skip
+        student_repo = pushed[f"student-{name}"] = f"{namespace}/{prefix}-student-{name}"
+        push_model_dir(
+            stages[f"student-{name}"], student_repo, private=private, token=token,
+            card_overrides={"dataset": pushed["generate"], "teacher": teacher_repo},
+        )  # fmt: skip
+    return pushed
+
+
+__all__ = ["push_artefact", "push_model_dir", "push_run"]

@@ -180,7 +180,7 @@ def run_lugpi(config: LugpiRunConfig, output_dir: str | os.PathLike, report: Cal
     from .dataset_io import load_dataset_dict, save_to_disk_atomic
     from .evaluation import evaluate_model, write_results
     from .figures import save_image_grid
-    from .image_generation import generate_privileged_images
+    from .image_generation import generate_privileged_images, read_generation_settings
     from .image_only import ImageOnlyScriptArguments, train_image_only
     from .student import StudentScriptArguments, train_student
     from .teacher_cache import build_teacher_cache
@@ -250,7 +250,7 @@ def run_lugpi(config: LugpiRunConfig, output_dir: str | os.PathLike, report: Cal
                 dataset_name=str(generated_dir),
                 text_model_name_or_path=resolve(teacher["text_model"]),
                 vision_model_name_or_path=resolve(teacher["vision_model"]),
-                generator=generator,
+                generator=read_generation_settings(generated_dir)["generator"],
                 **{k: v for k, v in teacher.items() if k not in ("text_model", "vision_model")},
             )
             train_teacher(args, _training_arguments(TrainingArguments, stage_dir, config))

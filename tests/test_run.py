@@ -89,3 +89,51 @@ def test_presets_and_config_errors(tmp_path):
     bad.write_text("dataset: imdb\nteachers: {vit: {text_model: t}}\n")
     with pytest.raises(ValueError, match=r"Teacher 'vit': missing \['vision_model'\]"):
         LugpiRunConfig.from_yaml(bad)
+
+
+def test_push_the_run_and_load_it_back(demo_run, local_hub, tmp_path):
+    """`lugpi push` with the real clients against the loopback Hub, then everything pulled back and compared."""
+    from lugpi_hf.testing_hub import DEFAULT_USER
+
+    output_dir = demo_run[0]
+    env = local_hub.env(tmp_path / "home")
+    push = subprocess.run(
+        [sys.executable, "-m", "lugpi_hf.cli", "push", str(output_dir), "--namespace", DEFAULT_USER, "--prefix", "demo"],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert push.returncode == 0, push.stderr[-4000:]
+    for stage in ("generate", "teacher-vit", "student-vit", "teacher-clip", "student-clip"):
+        assert f"{stage}: pushed to {DEFAULT_USER}/demo-" in push.stdout
+
+    code = f"""
+import numpy as np, torch
+from datasets import load_dataset
+from huggingface_hub import hf_hub_download
+from transformers import AutoModelForSequenceClassification, pipeline
+import lugpi_hf
+from lugpi_hf.dataset_io import load_dataset_dict
+
+user, run = {DEFAULT_USER!r}, {str(output_dir)!r}
+teacher = AutoModelForSequenceClassification.from_pretrained(f"{{user}}/demo-teacher-vit")
+local = AutoModelForSequenceClassification.from_pretrained(f"{{run}}/teacher-vit")
+assert all(torch.equal(a, b) for a, b in zip(teacher.state_dict().values(), local.state_dict().values()))
+
+texts = ["the movie was great", "the worst film"]
+pulled = pipeline("text-classification", model=f"{{user}}/demo-student-clip", top_k=None)(texts)
+expected = pipeline("text-classification", model=f"{{run}}/student-clip", top_k=None)(texts)
+assert pulled == expected, (pulled, expected)
+card = open(hf_hub_download(f"{{user}}/demo-student-clip", "README.md")).read()
+assert f"| teacher | {{user}}/demo-teacher-clip |" in card, card
+
+images = load_dataset(f"{{user}}/demo-images")
+generated = load_dataset_dict(f"{{run}}/generate/dataset")
+assert sorted(images) == sorted(generated)
+for split in generated:
+    assert images[split]["id"] == generated[split]["id"]
+    assert np.array_equal(np.asarray(images[split][0]["image"]), np.asarray(generated[split][0]["image"]))
+print("ROUND-TRIP-OK")
+"""
+    pull = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    assert pull.returncode == 0, pull.stderr[-4000:]
+    assert "ROUND-TRIP-OK" in pull.stdout
+    assert local_hub.refused == []
