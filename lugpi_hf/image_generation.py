@@ -33,6 +33,8 @@ import torch
 from PIL import Image
 from transformers.utils import logging
 
+from .stages import json_ready
+
 
 logger = logging.get_logger(__name__)
 
@@ -230,10 +232,6 @@ def truncate_prompts(prompts: list[str], tokenizer) -> tuple[list[str], int]:
             text = prompt[: spans[keep - 1][1]]
         result.append(text)
     return result, cut
-
-
-def _json_normalized(value):
-    return json.loads(json.dumps(value, sort_keys=True, default=str))
 
 
 def _settings_diff(there: dict, here: dict) -> str:
@@ -692,7 +690,7 @@ def generate_privileged_images(
         denoiser.compile()
 
     scheduler = getattr(pipeline, "scheduler", None)
-    settings = _json_normalized(
+    settings = json_ready(
         {
             "generator": _generator_name(pipeline, given),
             "pipeline_class": type(pipeline).__name__,

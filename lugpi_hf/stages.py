@@ -40,8 +40,8 @@ def _files(stage_dir: Path) -> dict[str, dict[str, Any]]:
     }
 
 
-def _json_ready(settings: dict[str, Any]) -> dict[str, Any]:
-    # Round-trip through JSON so that tuples and lists, or paths and strings, compare equal after a reload.
+def json_ready(settings: Any) -> Any:
+    """`settings` as it reads back from JSON, so that tuples and lists, or paths and strings, compare equal."""
     return json.loads(json.dumps(settings, sort_keys=True, default=str))
 
 
@@ -55,7 +55,7 @@ def stage_problem(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> str
         record = json.loads(record_path.read_text())
     except json.JSONDecodeError:
         return f"{record_path} is not valid JSON"
-    if record.get("settings") != _json_ready(settings):
+    if record.get("settings") != json_ready(settings):
         return "its settings or inputs changed"
     for name, expected in record.get("files", {}).items():
         path = stage_dir / name
@@ -69,7 +69,7 @@ def stage_problem(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> str
 def mark_stage_done(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> None:
     """Record that the stage in `stage_dir` finished with `settings` (written atomically)."""
     stage_dir = Path(stage_dir)
-    record = {"settings": _json_ready(settings), "files": _files(stage_dir)}
+    record = {"settings": json_ready(settings), "files": _files(stage_dir)}
     with tempfile.NamedTemporaryFile("w", dir=stage_dir, suffix=".tmp", delete=False) as handle:
         json.dump(record, handle, indent=2, sort_keys=True)
     os.replace(handle.name, stage_dir / STAGE_RECORD)
@@ -82,4 +82,4 @@ def clear_stage(stage_dir: str | os.PathLike) -> None:
         shutil.rmtree(stage_dir)
 
 
-__all__ = ["STAGE_RECORD", "clear_stage", "mark_stage_done", "stage_problem"]
+__all__ = ["STAGE_RECORD", "clear_stage", "json_ready", "mark_stage_done", "stage_problem"]

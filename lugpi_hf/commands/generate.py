@@ -13,8 +13,7 @@ import argparse
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "generate",
-        help="generate the privileged images with a diffusers text-to-image pipeline (stage 2); "
-        "`lugpi generate --help` lists every option",
+        help="Generate the privileged images with a diffusers text-to-image pipeline (stage 2).",
         add_help=False,
     )
     parser.set_defaults(func=run, passes_extra_arguments=True)

@@ -9,7 +9,7 @@ import argparse
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "push",
-        help="push a teacher, student or generated dataset (--repo-id), or a whole run (--namespace), to the Hub",
+        help="Push a teacher, student or generated dataset (--repo-id), or a whole run (--namespace), to the Hub.",
         description=(
             "Push PATH to the Hugging Face Hub: a saved teacher or student, or the output directory of `lugpi "
             "generate`, to --repo-id; or the output directory of `lugpi run` (images, teachers, students, with "

@@ -11,7 +11,7 @@ def register(subparsers) -> None:
 
     parser = subparsers.add_parser(
         "run",
-        help="run every stage (prepare → generate → teacher → cache → distill, baseline → evaluate)",
+        help="Run every stage, skipping those already done: prepare → generate → teacher → cache → distill, baseline → evaluate.",
         description=(
             "Run every LUGPI stage into one output directory; a stage whose output is already there and intact "
             "is skipped. `--preset demo` runs offline on CPU in a few minutes."
