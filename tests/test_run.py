@@ -137,3 +137,39 @@ print("ROUND-TRIP-OK")
     assert pull.returncode == 0, pull.stderr[-4000:]
     assert "ROUND-TRIP-OK" in pull.stdout
     assert local_hub.refused == []
+
+
+def test_a_config_file_with_local_checkpoints_and_parquet_files(tmp_path):
+    """The non-demo path: a user's YAML naming checkpoint directories and a local dataset, one teacher."""
+    from lugpi_hf.run import run_lugpi
+    from lugpi_hf.testing import make_toy_demo_dataset, save_tiny_checkpoints
+
+    models = save_tiny_checkpoints(tmp_path / "models")
+    (tmp_path / "reviews").mkdir()
+    for split, rows in make_toy_demo_dataset().items():
+        rows.rename_columns({"text": "review", "label": "sentiment"}).remove_columns("prompt").to_parquet(
+            tmp_path / "reviews" / f"{split}.parquet"
+        )
+    config = tmp_path / "experiment.yaml"
+    config.write_text(
+        f"""
+dataset: {tmp_path / "reviews"}
+prepare: {{text_column: review, label_column: sentiment}}
+generation: {{generator: {models["generator"]}, num_inference_steps: 1, image_size: null, batch_size: 32}}
+teachers:
+  clip: {{text_model: {models["text"]}, vision_model: {models["clip"]}, max_length: 64}}
+student_model: {models["text"]}
+image_only: false
+training: {{learning_rate: 3.0e-3, num_train_epochs: 2, per_device_train_batch_size: 32, use_cpu: true}}
+distillation: {{alpha: 3.0, beta: 1.0, temperature: 8.0}}
+"""
+    )
+    lines = []
+    summary = run_lugpi(LugpiRunConfig.from_yaml(config), tmp_path / "run", report=lines.append)
+    assert summary["ran"] == ["prepare", "generate", "teacher-clip", "cache-clip", "student-clip", "baseline", "results"]
+    prepared = load_dataset_dict(tmp_path / "run" / "prepare" / "dataset")
+    assert prepared["train"].features["label"].names == ["positive", "negative"]
+    assert prepared["test"]["text"] == make_toy_demo_dataset()["test"]["text"]
+    results = json.loads((tmp_path / "run" / "results" / "results.json").read_text())
+    assert sorted(row["name"] for row in results["results"]) == ["baseline", "student clip", "teacher clip"]
+    assert DEMO_NOTICE not in lines
