@@ -46,10 +46,24 @@ def load_dataset_dict(name_or_path: str | Path, config_name: str | None = None) 
     return datasets.load_dataset(str(name_or_path), config_name)
 
 
+def load_split(name_or_path: str | Path, split: str, config_name: str | None = None) -> datasets.Dataset:
+    """One split of [`load_dataset_dict`]; a missing split is a one-line `ValueError` listing the others."""
+    dataset = load_dataset_dict(name_or_path, config_name)
+    if split not in dataset:
+        raise ValueError(f"{name_or_path}: no split {split!r} (splits: {list(dataset)}).")
+    return dataset[split]
+
+
+def require_columns(dataset: datasets.Dataset, columns, where: str = "The dataset") -> None:
+    """Raise a one-line `ValueError` naming `where` and the first of `columns` that `dataset` lacks."""
+    for column in columns:
+        if column not in dataset.column_names:
+            raise ValueError(f"{where}: no column {column!r} (columns: {dataset.column_names}).")
+
+
 def label_names(dataset: datasets.Dataset, label_column: str = "label") -> list[str]:
     """The class names of `label_column`: a `ClassLabel`'s names, or the sorted distinct values as strings."""
-    if label_column not in dataset.column_names:
-        raise ValueError(f"The dataset has no {label_column!r} column (columns: {dataset.column_names}).")
+    require_columns(dataset, [label_column])
     feature = dataset.features[label_column]
     if isinstance(feature, datasets.ClassLabel):
         return list(feature.names)
@@ -118,4 +132,12 @@ def check_label_names(names: list[str], what: str, other_names: list[str], other
         )
 
 
-__all__ = ["check_label_names", "config_label_names", "label_names", "load_dataset_dict", "save_to_disk_atomic"]
+__all__ = [
+    "check_label_names",
+    "config_label_names",
+    "label_names",
+    "load_dataset_dict",
+    "load_split",
+    "require_columns",
+    "save_to_disk_atomic",
+]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import datasets
@@ -29,7 +29,8 @@ from transformers import (
 from transformers.utils import logging
 
 from .data_collator import ImageClassificationCollator, LugpiDistillationCollator, LugpiTextImageCollator
-from .dataset_io import check_label_names, config_label_names, label_names
+from .arguments import TextImageDatasetArguments
+from .dataset_io import check_label_names, config_label_names, label_names, load_split
 from .metrics import compute_classification_metrics
 
 
@@ -218,4 +219,72 @@ def write_results(
     return paths
 
 
-__all__ = ["GROUPS", "ModelEvaluation", "evaluate_model", "plot_results", "results_markdown", "write_results"]
+@dataclass
+class EvaluateArguments(TextImageDatasetArguments):
+    """
+    Arguments of the evaluation stage (`lugpi evaluate`, `lugpi_hf.scripts.evaluate`): the models to score, each
+    as `PATH` or `NAME=PATH`, on one split. Each model flag takes several values and may repeat.
+    """
+
+    output_dir: str | None = field(
+        default=None, metadata={"help": "Where results.md, results.json and results.png go."}
+    )
+    split: str = field(default="test", metadata={"help": "Split to score."})
+    baseline: list[str] = field(default_factory=list, metadata={"help": "Text-only baseline(s): [NAME=]PATH."})
+    image_only: list[str] = field(
+        default_factory=list, metadata={"help": "Image-only classifier(s) (ViT, CLIP): [NAME=]PATH."}
+    )
+    teacher: list[str] = field(default_factory=list, metadata={"help": "LUGPI teacher(s) (text + image): [NAME=]PATH."})
+    student: list[str] = field(default_factory=list, metadata={"help": "Distilled LUGPI student(s): [NAME=]PATH."})
+    batch_size: int = field(default=32, metadata={"help": "Rows per forward pass."})
+    device: str | None = field(default=None, metadata={"help": "Default: cuda if available, else cpu."})
+
+    def __post_init__(self):
+        if not self.dataset_name or not self.output_dir:
+            raise ValueError("--dataset_name and --output_dir are required.")
+        if not self.models():
+            raise ValueError("give at least one model: --baseline, --image_only, --teacher or --student.")
+
+    def models(self) -> list[tuple[str, str | None, str]]:
+        """`(group, name or None, path)` of every model, in the table's order."""
+        models = []
+        for group in GROUPS:
+            for value in getattr(self, group):
+                name, sep, path = value.partition("=")
+                models.append((group, name, path) if sep else (group, None, value))
+        return models
+
+
+def run_evaluation(args: EvaluateArguments) -> tuple[list[ModelEvaluation], dict[str, Path]]:
+    """What `lugpi evaluate` runs: score every model of `args` and write the results files."""
+    split = load_split(args.dataset_name, args.split, args.dataset_config)
+    results = [
+        evaluate_model(
+            group,
+            path,
+            split,
+            name=name,
+            batch_size=args.batch_size,
+            text_column=args.text_column,
+            image_column=args.image_column,
+            label_column=args.label_column,
+            max_length=args.max_length,
+            device=args.device,
+        )
+        for group, name, path in args.models()
+    ]
+    title = f"{args.dataset_name} ({args.split})"
+    paths = write_results(results, args.output_dir, title=title, metadata={"dataset": args.dataset_name, "split": args.split})
+    return results, paths
+
+
+__all__ = [
+    "GROUPS",
+    "EvaluateArguments",
+    "ModelEvaluation",
+    "evaluate_model",
+    "plot_results",
+    "results_markdown",
+    "run_evaluation",
+    "write_results",
+]

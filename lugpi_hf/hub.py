@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,8 @@ def push_run(
     summary_path = run_dir / "run_summary.json"
     if not summary_path.is_file():
         raise ValueError(f"{run_dir}: not a `lugpi run` directory (no run_summary.json); run it first.")
-    stages = {name: Path(path) for name, path in json.loads(summary_path.read_text())["stages"].items()}
+    # Stage paths are relative to the run directory (absolute in runs written before 0.1).
+    stages = {name: run_dir / path for name, path in json.loads(summary_path.read_text())["stages"].items()}
     prefix = prefix or run_dir.resolve().name
     pushed = {"generate": f"{namespace}/{prefix}-images"}
     push_generated_dataset(stages["generate"] / "dataset", pushed["generate"], private=private, token=token)
@@ -145,4 +147,37 @@ def push_run(
     return pushed
 
 
-__all__ = ["push_artefact", "push_model_dir", "push_run"]
+@dataclass
+class PushArguments:
+    """Arguments of `lugpi push` (`lugpi_hf.scripts.push`): what to share and where."""
+
+    path: str | None = field(
+        default=None,
+        metadata={"help": "A saved teacher or student, a generated dataset directory, or a `lugpi run` directory."},
+    )
+    repo_id: str | None = field(default=None, metadata={"help": "Target repository for one artefact (user/name)."})
+    namespace: str | None = field(
+        default=None, metadata={"help": "User or organisation for every artefact of a `lugpi run` directory."}
+    )
+    prefix: str | None = field(
+        default=None, metadata={"help": "With --namespace: start of the repository names (default: run dir name)."}
+    )
+    private: bool = field(default=False, metadata={"help": "Create the repositories private."})
+    token: str | None = field(default=None, metadata={"help": "Hub token (default: the logged-in one)."})
+
+    def __post_init__(self):
+        if not self.path:
+            raise ValueError("give the PATH to push.")
+        if bool(self.repo_id) == bool(self.namespace):
+            raise ValueError("give exactly one of --repo_id (one artefact) or --namespace (a whole run).")
+
+
+def run_push(args: PushArguments) -> dict[str, str]:
+    """What `lugpi push` runs; returns the repository id of each artefact pushed, by stage (or path)."""
+    private = True if args.private else None
+    if args.namespace:
+        return push_run(args.path, args.namespace, prefix=args.prefix, private=private, token=args.token)
+    return {args.path: push_artefact(args.path, args.repo_id, private=private, token=args.token)}
+
+
+__all__ = ["PushArguments", "push_artefact", "push_model_dir", "push_run", "run_push"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from transformers import AutoImageProcessor, AutoModelForImageClassification, Trainer, TrainingArguments
 from transformers.utils import logging
 
+from .arguments import TrainingDataArguments, label_kwargs
 from .data_collator import ImageClassificationCollator
 from .dataset_io import label_names
 from .metrics import compute_classification_metrics
@@ -23,21 +24,15 @@ logger = logging.get_logger(__name__)
 
 
 @dataclass
-class ImageOnlyScriptArguments:
+class ImageOnlyScriptArguments(TrainingDataArguments):
     """Data and model arguments of an image-only baseline."""
 
-    dataset_name: str | None = field(
-        default=None,
-        metadata={"help": "Generated dataset (directory, file or Hub id) with image and label columns."},
-    )
-    dataset_config: str | None = field(default=None, metadata={"help": "Hub dataset configuration name."})
-    train_split: str = field(default="train", metadata={"help": "Split to train on."})
-    eval_split: str | None = field(default="validation", metadata={"help": "Split to evaluate on; none if absent."})
-    image_column: str = field(default="image", metadata={"help": "Column with the generated image."})
-    label_column: str = field(default="label", metadata={"help": "Column with the class index."})
     vision_model_name_or_path: str = field(
         default="google/vit-base-patch16-224-in21k",
-        metadata={"help": "Pretrained ViT, or a full CLIP checkpoint such as openai/clip-vit-base-patch32."},
+        metadata={
+            "aliases": ["--vision_model"],
+            "help": "Pretrained ViT, or a full CLIP checkpoint such as openai/clip-vit-base-patch32.",
+        },
     )
 
 
@@ -45,9 +40,7 @@ def load_image_classifier(name_or_path: str, names: list[str], **kwargs):
     """An image classifier for the classes `names` (a fresh head on a pretrained encoder) and its image processor."""
     model = AutoModelForImageClassification.from_pretrained(
         name_or_path,
-        num_labels=len(names),
-        id2label=dict(enumerate(names)),
-        label2id={name: index for index, name in enumerate(names)},
+        **label_kwargs(names),
         # A checkpoint with an ImageNet head gets a new one of the right size.
         ignore_mismatched_sizes=True,
         **kwargs,

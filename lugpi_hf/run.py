@@ -11,18 +11,20 @@ presets (`imdb`, `20newsgroups`, `cwi-news`, `cwi-wikinews`) use the real checkp
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import importlib
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-from transformers import TrainingArguments
 from transformers.utils import logging
 
+from .file_utils import atomic_write
+from .schema import ConfigError, check_mapping, dataclass_fields, read_yaml_mapping
 from .stages import STAGE_RECORD, clear_stage, mark_stage_done, stage_problem
 
 
@@ -35,10 +37,46 @@ DEMO_NOTICE = (
 )
 
 
+# The fields of each section's dataclass that `lugpi run` sets itself (paths between stages, the dataset, pushes).
+_RUN_SETS = {
+    "prepare": ("dataset_name", "dataset_config", "output_dir", "data_dir", "overwrite"),
+    "generation": ("dataset_name", "dataset_config", "output_dir", "splits", "push_to_hub", "hub_dataset_id",
+                   "hub_private_repo"),
+    "teachers": ("dataset_name", "dataset_config", "generator"),
+    "training": ("output_dir",),
+    "distillation": ("output_dir", "teacher_cache", "teacher_model_name_or_path"),
+}  # fmt: skip
+
+
+def _section_types(section: str) -> tuple[type, ...]:
+    # Imported here: these modules pull in torch, diffusers and transformers' Trainer.
+    if section == "prepare":
+        from .prepare import PrepareArguments
+
+        return (PrepareArguments,)
+    if section == "generation":
+        from .image_generation import LugpiGenerationArguments
+
+        return (LugpiGenerationArguments,)
+    if section == "teachers":
+        from .teacher_training import LugpiTeacherArguments
+
+        return (LugpiTeacherArguments,)
+    from transformers import TrainingArguments
+
+    if section == "training":
+        return (TrainingArguments,)
+    from .training_args import LugpiDistillationArguments
+
+    return (LugpiDistillationArguments,)
+
+
 @dataclass
 class LugpiRunConfig:
     r"""
-    Everything `lugpi run` does, as read from a preset or a YAML file (`lugpi run --config file.yaml`).
+    Everything `lugpi run` does, as read from a preset or a YAML file (`lugpi run --config file.yaml`). Each
+    section is the arguments of its stage, with the same names as the stage's command-line options; the file is
+    checked whole when it is loaded ([`LugpiRunConfig.from_yaml`]), before any stage runs.
 
     Args:
         dataset (`str`):
@@ -47,21 +85,25 @@ class LugpiRunConfig:
         data_dir (`str`, *optional*):
             Local copy of the dataset's original files (otherwise the Hub).
         prepare (`dict`, *optional*):
-            Further arguments of `load_lugpi_dataset` (`text_column`, `label_column`, `validation_fraction`, ...).
+            Fields of [`~lugpi_hf.prepare.PrepareArguments`] (`text_column`, `label_column`,
+            `validation_fraction`, ...).
         generation (`dict`):
-            Arguments of `generate_privileged_images`: `generator` (hub id or directory), `preset`, `batch_size`,
-            `num_inference_steps`, `guidance_scale`, `seed`, `image_size`, `image_format`.
+            Fields of [`~lugpi_hf.image_generation.LugpiGenerationArguments`]: `generator` (Hub id or directory),
+            `preset`, `batch_size`, `num_inference_steps`, `guidance_scale`, `seed`, `image_size`, ...
         teachers (`dict[str, dict]`):
-            One teacher per entry, by name: `text_model`, `vision_model` and optional `fusion_layers`,
-            `fusion_heads`, `max_length`.
+            One teacher per entry, by name: fields of [`~lugpi_hf.teacher_training.LugpiTeacherArguments`]
+            (`text_model_name_or_path` or `text_model`, `vision_model_name_or_path` or `vision_model`,
+            `fusion_layers`, `fusion_heads`, `max_length`, ...).
         student_model (`str`):
             The student's (and baseline's) pretrained checkpoint.
         image_only (`bool`, defaults to `True`):
             Also fine-tune each teacher's image encoder on the images alone (the paper's image-only rows).
         training (`dict`):
-            `TrainingArguments` shared by every training stage (learning rate, batch size, epochs, ...).
+            `transformers.TrainingArguments` fields shared by every training stage (learning rate, batch size,
+            epochs, ...).
         distillation (`dict`):
-            The distillation arguments: `alpha`, `beta`, `temperature`, `soft_loss`, `embedding_loss`.
+            The fields [`LugpiDistillationArguments`] adds: `alpha`, `beta`, `temperature`, `soft_loss`,
+            `embedding_loss`.
         eval_split (`str`, defaults to `"test"`):
             The split of the results table.
         demo (`bool`, defaults to `False`):
@@ -81,25 +123,57 @@ class LugpiRunConfig:
     demo: bool = False
 
     def __post_init__(self):
+        self.check()
+
+    def check(self, where: str = "the run configuration") -> None:
+        """Check every section against its stage's dataclasses; one `ConfigError` naming the key path if not."""
+        self.prepare = check_mapping(self.prepare, _section_types("prepare"), where=f"{where}: prepare",
+                                     exclude=_RUN_SETS["prepare"])  # fmt: skip
+        self.generation = check_mapping(self.generation, _section_types("generation"), where=f"{where}: generation",
+                                        exclude=_RUN_SETS["generation"])  # fmt: skip
         if not self.teachers:
-            raise ValueError("The run configuration names no teacher: give at least one under `teachers`.")
+            raise ConfigError(f"{where}: teachers: name at least one teacher.")
+        if not isinstance(self.teachers, dict):
+            raise ConfigError(f"{where}: teachers: expected a mapping of teacher names to their settings.")
+        teacher_types = _section_types("teachers")
         for name, teacher in self.teachers.items():
-            missing = {"text_model", "vision_model"} - set(teacher)
+            teacher_where = f"{where}: teachers.{name}"
+            self.teachers[name] = check_mapping(teacher, teacher_types, where=teacher_where,
+                                                exclude=_RUN_SETS["teachers"])  # fmt: skip
+            missing = [key for key in ("text_model_name_or_path", "vision_model_name_or_path")
+                       if key not in self.teachers[name]]  # fmt: skip
             if missing:
-                raise ValueError(f"Teacher {name!r}: missing {sorted(missing)} in the run configuration.")
+                raise ConfigError(f"{teacher_where}: missing {missing[0]!r} (or its short name "
+                                  f"{missing[0].removesuffix('_name_or_path')!r}).")  # fmt: skip
+        training_types = _section_types("training")
+        self.training = check_mapping(self.training, training_types, where=f"{where}: training",
+                                      exclude=_RUN_SETS["training"])  # fmt: skip
+        distillation_types = _section_types("distillation")
+        training_fields = set(dataclass_fields(training_types))
+        self.distillation = check_mapping(self.distillation, distillation_types, where=f"{where}: distillation",
+                                          exclude=[*_RUN_SETS["distillation"], *training_fields])  # fmt: skip
+        # The dataclasses' own checks (ranges, combinations) too, on the stages that need no hardware to build.
+        with _config_errors(f"{where}: prepare"):
+            _section_types("prepare")[0](dataset_name=self.dataset, **self.prepare)
+        with _config_errors(f"{where}: generation"):
+            _section_types("generation")[0](dataset_name="prepared", output_dir="generated", **self.generation)
+        for name, teacher in self.teachers.items():
+            with _config_errors(f"{where}: teachers.{name}"):
+                teacher_types[0](**teacher)
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike) -> LugpiRunConfig:
-        """Read a run configuration; unknown keys are an error naming them and the file."""
-        path = Path(path)
-        if not path.is_file():
-            raise ValueError(f"{path}: no such run configuration file.")
-        values = yaml.safe_load(path.read_text()) or {}
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"{path}: unknown key(s) {unknown}; expected some of {sorted(known)}.")
-        return cls(**values)
+        """Read and check a whole run configuration; any problem is one `ConfigError` naming the file and key."""
+        values = read_yaml_mapping(path)
+        values = check_mapping(values, [cls], where=str(path))
+        if "dataset" not in values:
+            raise ConfigError(f"{path}: missing 'dataset' (demo, imdb, 20newsgroups, cwi-news, cwi-wikinews, a Hub "
+                              "id or a local file).")  # fmt: skip
+        config = cls.__new__(cls)
+        for name, value in {**{f.name: _default(f) for f in dataclasses.fields(cls)}, **values}.items():
+            setattr(config, name, value)
+        config.check(str(path))
+        return config
 
     @classmethod
     def from_preset(cls, name: str) -> LugpiRunConfig:
@@ -108,6 +182,20 @@ class LugpiRunConfig:
         if not path.is_file():
             raise ValueError(f"Unknown preset {name!r}; expected one of {list_presets()}.")
         return cls.from_yaml(path)
+
+
+def _default(field_: dataclasses.Field) -> Any:
+    return field_.default_factory() if field_.default_factory is not dataclasses.MISSING else field_.default
+
+
+@contextlib.contextmanager
+def _config_errors(where: str):
+    try:
+        yield
+    except ConfigError:
+        raise
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"{where}: {error}") from None
 
 
 def list_presets() -> list[str]:
@@ -155,14 +243,87 @@ def _record_digest(stage_dir: Path) -> str:
     return hashlib.sha256((stage_dir / STAGE_RECORD).read_bytes()).hexdigest()
 
 
-def _training_arguments(args_class, output_dir: Path, config: LugpiRunConfig, **extra):
-    kwargs = {"report_to": "none", "save_strategy": "no", "eval_strategy": "epoch", **config.training, **extra}
-    if config.demo:
-        kwargs.setdefault("use_cpu", True)
-    return args_class(output_dir=str(output_dir), **kwargs)
+# Stages that train or generate: with `num_processes > 1` each runs across that many processes through
+# `accelerate launch -m lugpi_hf.scripts.<module> --config <its arguments>`; the orchestration stays here.
+_LAUNCHED = {"generate", "train_teacher", "distill", "baseline", "image_only"}
 
 
-def run_lugpi(config: LugpiRunConfig, output_dir: str | os.PathLike, report: Callable[[str], None] = print) -> dict:
+def _instantiate(dataclass_types: tuple[type, ...], values: dict[str, Any]) -> tuple:
+    """The stage's dataclasses from one flat mapping of field values, as its script's `--config` reads it."""
+    instances = []
+    for dataclass_type in dataclass_types:
+        names = {f.name for f in dataclasses.fields(dataclass_type) if f.init}
+        instances.append(dataclass_type(**{key: value for key, value in values.items() if key in names}))
+    return tuple(instances)
+
+
+class _Plan:
+    """Every stage's arguments, built (and so checked, TrainingArguments included) before any stage runs."""
+
+    def __init__(self, config: LugpiRunConfig, output_dir: Path, num_processes: int):
+        import torch
+
+        self.config, self.output_dir, self.num_processes = config, output_dir, num_processes
+        models = output_dir / "models"
+        # Demo configurations name the tiny checkpoints by their directory under `models/`.
+        self.resolve = (lambda name: str(models / name)) if config.demo else (lambda name: name)
+        self.training = {"report_to": "none", "save_strategy": "no", "eval_strategy": "epoch", **config.training}
+        if config.demo:
+            self.training.setdefault("use_cpu", True)
+        if num_processes > 1 and not torch.cuda.is_available():
+            self.training.setdefault("ddp_backend", "gloo")  # CPU processes form one gloo group
+        self.stage_args: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def add(self, stage: str, module: str, values: dict[str, Any]) -> None:
+        script = importlib.import_module(f"lugpi_hf.scripts.{module}")
+        with _config_errors(f"stage {stage}"):
+            _instantiate(script.make_parser().dataclass_types, values)
+        self.stage_args[stage] = (module, values)
+
+    def training_values(self, stage: str, **extra) -> dict[str, Any]:
+        return {**self.training, **extra, "output_dir": str(self.output_dir / stage)}
+
+    def run(self, stage: str, stage_dir: Path) -> None:
+        module, values = self.stage_args[stage]
+        script = importlib.import_module(f"lugpi_hf.scripts.{module}")
+        if self.num_processes > 1 and module in _LAUNCHED:
+            _launch(script, module, values, stage_dir, self.num_processes)
+        else:
+            script.main(*_instantiate(script.make_parser().dataclass_types, values))
+
+
+def _launch(script, module: str, values: dict[str, Any], stage_dir: Path, num_processes: int) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    import torch
+    import yaml
+
+    from .file_utils import atomic_write
+
+    arguments = atomic_write(stage_dir / "lugpi_stage_args.yaml", yaml.safe_dump(values, sort_keys=True))
+    with socket.socket() as sock:  # a free port, so that runs side by side do not collide
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes",
+               str(num_processes), "--num_machines", "1", "--main_process_port", str(port), "--dynamo_backend", "no"]
+    if not torch.cuda.is_available():
+        command += ["--mixed_precision", "no"]  # `--cpu` would start one process whatever --num_processes says
+    command += ["-m", f"lugpi_hf.scripts.{module}", "--config", str(arguments)]  # fmt: skip
+    result = subprocess.run(command)
+    if result.returncode != 0:
+        raise RuntimeError(f"{script.COMMAND} failed in {num_processes} processes (exit status {result.returncode}); "
+                           f"its arguments are in {arguments}.")  # fmt: skip
+
+
+def run_lugpi(
+    config: LugpiRunConfig,
+    output_dir: str | os.PathLike,
+    report: Callable[[str], None] = print,
+    *,
+    num_processes: int = 1,
+) -> dict:
     r"""
     Run every LUGPI stage of `config` into `output_dir`, skipping the stages already done, and return a summary:
     the stage directories, which stages ran and which were skipped, and the results table (markdown).
@@ -174,40 +335,59 @@ def run_lugpi(config: LugpiRunConfig, output_dir: str | os.PathLike, report: Cal
             One directory per stage goes there.
         report (`Callable[[str], None]`, *optional*, defaults to `print`):
             Where the progress lines (which stage runs, which is skipped and why) go.
+        num_processes (`int`, *optional*, defaults to 1):
+            Processes of each generation and training stage (`accelerate launch`; GPUs, or CPU processes).
     """
     # Imported here: each stage module pulls in its own heavy dependencies (diffusers, datasets, matplotlib).
-    from .data import load_lugpi_dataset
     from .dataset_io import load_dataset_dict, save_to_disk_atomic
     from .evaluation import evaluate_model, write_results
     from .figures import save_image_grid
-    from .image_generation import generate_privileged_images, read_generation_settings
-    from .image_only import ImageOnlyScriptArguments, train_image_only
-    from .student import StudentScriptArguments, train_student
-    from .teacher_cache import build_teacher_cache
-    from .teacher_training import LugpiTeacherArguments, train_teacher
-    from .training_args import LugpiDistillationArguments
+    from .image_generation import read_generation_settings
+    from .prepare import PrepareArguments, load_prepared
 
     output_dir = Path(output_dir)
+    if output_dir.exists() and not output_dir.is_dir():
+        raise ValueError(f"{output_dir}: is a file (expected a directory for the run's stages).")
+    config_settings = dataclasses.asdict(config)
+    prepared_dir = output_dir / "prepare" / "dataset"
+    generated_dir = output_dir / "generate" / "dataset"
+
+    # Every stage's arguments first: a bad value anywhere stops the run before anything is written.
+    plan = _Plan(config, output_dir, num_processes)
+    resolve = plan.resolve
+    prepare_args = PrepareArguments(dataset_name=config.dataset, data_dir=config.data_dir, **config.prepare)
+    generation = dict(config.generation)
+    if generation.get("generator"):
+        generation["generator"] = resolve(generation["generator"])
+    plan.add("generate", "generate", {**generation, "dataset_name": str(prepared_dir), "output_dir": str(generated_dir)})
+    for name, teacher in config.teachers.items():
+        teacher_values = {
+            **teacher,
+            "dataset_name": str(generated_dir),
+            "text_model_name_or_path": resolve(teacher["text_model_name_or_path"]),
+            "vision_model_name_or_path": resolve(teacher["vision_model_name_or_path"]),
+        }
+        plan.add(f"teacher-{name}", "train_teacher", {**teacher_values, **plan.training_values(f"teacher-{name}")})
+        distill_values = plan.training_values(
+            f"student-{name}", teacher_cache=[str(output_dir / f"cache-{name}" / "cache")], **config.distillation
+        )
+        student = {"dataset_name": str(generated_dir), "student_model_name_or_path": resolve(config.student_model)}
+        plan.add(f"student-{name}", "distill", {**student, **distill_values})
+        if config.image_only:
+            image_only = {"dataset_name": str(generated_dir),
+                          "vision_model_name_or_path": resolve(teacher["vision_model_name_or_path"])}  # fmt: skip
+            plan.add(f"image-only-{name}", "image_only", {**image_only, **plan.training_values(f"image-only-{name}")})
+    baseline = {"dataset_name": str(prepared_dir), "student_model_name_or_path": resolve(config.student_model)}
+    plan.add("baseline", "baseline", {**baseline, **plan.training_values("baseline")})
+
     output_dir.mkdir(parents=True, exist_ok=True)
     runner = _Runner(output_dir, report)
-    config_settings = dataclasses.asdict(config)
     stages: dict[str, Path] = {}
 
     if config.demo:
         from .testing import save_tiny_checkpoints
 
         stages["models"] = runner.stage("models", {"demo": True}, [], save_tiny_checkpoints)
-        models = stages["models"]
-
-        def resolve(name: str) -> str:
-            # Demo configurations name the tiny checkpoints by their directory under `models/`.
-            return str(models / name)
-
-    else:
-
-        def resolve(name: str) -> str:
-            return name
-
     model_inputs = [stages["models"]] if config.demo else []
 
     def prepare(stage_dir: Path) -> None:
@@ -216,102 +396,67 @@ def run_lugpi(config: LugpiRunConfig, output_dir: str | os.PathLike, report: Cal
 
             dataset = make_toy_demo_dataset()
         else:
-            dataset = load_lugpi_dataset(config.dataset, config.data_dir, **config.prepare)
+            dataset = load_prepared(prepare_args)
         save_to_disk_atomic(dataset, stage_dir / "dataset", overwrite=True)
 
     stages["prepare"] = runner.stage(
         "prepare", {k: config_settings[k] for k in ("dataset", "data_dir", "prepare")}, [], prepare
     )
-    prepared_dir = stages["prepare"] / "dataset"
-
-    generation = dict(config.generation)
-    generator = generation.pop("generator", None)
 
     def generate(stage_dir: Path) -> None:
-        generated = generate_privileged_images(
-            load_dataset_dict(prepared_dir),
-            resolve(generator) if generator else None,
-            stage_dir / "dataset",
-            **generation,
-        )
+        plan.run("generate", stage_dir)
+        generated = load_dataset_dict(generated_dir)
         train = generated["train"] if "train" in generated else next(iter(generated.values()))
         save_image_grid(train, stage_dir / "image_grid.png")
 
     stages["generate"] = runner.stage(
         "generate", {"generation": config.generation}, [stages["prepare"], *model_inputs], generate, resumable=True
     )
-    generated_dir = stages["generate"] / "dataset"
+
+    def training_stage(stage: str):
+        return lambda stage_dir: plan.run(stage, stage_dir)
 
     for name, teacher in config.teachers.items():
-        teacher_settings = {"teacher": teacher, "training": config.training}
-
-        def teacher_stage(stage_dir: Path, teacher=teacher) -> None:
-            args = LugpiTeacherArguments(
-                dataset_name=str(generated_dir),
-                text_model_name_or_path=resolve(teacher["text_model"]),
-                vision_model_name_or_path=resolve(teacher["vision_model"]),
-                generator=read_generation_settings(generated_dir)["generator"],
-                **{k: v for k, v in teacher.items() if k not in ("text_model", "vision_model")},
-            )
-            train_teacher(args, _training_arguments(TrainingArguments, stage_dir, config))
-
+        # The card names the generator that made the teacher's images.
+        plan.stage_args[f"teacher-{name}"][1]["generator"] = read_generation_settings(generated_dir)["generator"]
         stages[f"teacher-{name}"] = runner.stage(
-            f"teacher-{name}", teacher_settings, [stages["generate"], *model_inputs], teacher_stage
-        )
+            f"teacher-{name}", {"teacher": teacher, "training": config.training},
+            [stages["generate"], *model_inputs], training_stage(f"teacher-{name}"),
+        )  # fmt: skip
 
         def cache_stage(stage_dir: Path, teacher_dir=stages[f"teacher-{name}"], teacher=teacher) -> None:
-            train = load_dataset_dict(generated_dir)["train"]
-            cache = build_teacher_cache(teacher_dir, train, max_length=teacher.get("max_length"))
-            cache.save_to_disk(stage_dir / "cache")
+            from .teacher_cache import CacheTeacherArguments, run_cache_teacher
+
+            run_cache_teacher(CacheTeacherArguments(
+                dataset_name=str(generated_dir), teacher_model_name_or_path=str(teacher_dir),
+                output_dir=str(stage_dir / "cache"), max_length=teacher.get("max_length", 512),
+            ))  # fmt: skip
 
         stages[f"cache-{name}"] = runner.stage(
             f"cache-{name}", {}, [stages["generate"], stages[f"teacher-{name}"]], cache_stage
         )
-
-        def distill_stage(stage_dir: Path, cache_dir=stages[f"cache-{name}"] / "cache") -> None:
-            args = StudentScriptArguments(
-                dataset_name=str(generated_dir), student_model_name_or_path=resolve(config.student_model)
-            )
-            training_args = _training_arguments(
-                LugpiDistillationArguments, stage_dir, config, teacher_cache=[str(cache_dir)], **config.distillation
-            )
-            train_student(args, training_args, distill=True)
-
         stages[f"student-{name}"] = runner.stage(
             f"student-{name}",
             {"student_model": config.student_model, "training": config.training, "distillation": config.distillation},
             [stages["generate"], stages[f"cache-{name}"], *model_inputs],
-            distill_stage,
+            training_stage(f"student-{name}"),
         )
-
-    def baseline_stage(stage_dir: Path) -> None:
-        args = StudentScriptArguments(
-            dataset_name=str(prepared_dir), student_model_name_or_path=resolve(config.student_model)
-        )
-        train_student(args, _training_arguments(TrainingArguments, stage_dir, config), distill=False)
 
     stages["baseline"] = runner.stage(
         "baseline",
         {"student_model": config.student_model, "training": config.training},
         [stages["prepare"], *model_inputs],
-        baseline_stage,
+        training_stage("baseline"),
     )
 
     image_only_names = []
     if config.image_only:
         for name, teacher in config.teachers.items():
-
-            def image_only_stage(stage_dir: Path, vision_model=teacher["vision_model"]) -> None:
-                args = ImageOnlyScriptArguments(
-                    dataset_name=str(generated_dir), vision_model_name_or_path=resolve(vision_model)
-                )
-                train_image_only(args, _training_arguments(TrainingArguments, stage_dir, config))
-
             stages[f"image-only-{name}"] = runner.stage(
                 f"image-only-{name}",
-                {"vision_model": teacher["vision_model"], "training": config.training},
+                {"vision_model": teacher["vision_model_name_or_path"], "training": config.training},
                 [stages["generate"], *model_inputs],
-                image_only_stage,
+                training_stage(f"image-only-{name}"),
             )
             image_only_names.append(name)
 
@@ -344,13 +489,54 @@ def run_lugpi(config: LugpiRunConfig, output_dir: str | os.PathLike, report: Cal
     if config.demo:
         report(DEMO_NOTICE)
     summary = {
-        "stages": {name: str(path) for name, path in stages.items()},
+        # Relative to the run directory, so that a moved run still reads.
+        "stages": {name: path.relative_to(output_dir).as_posix() for name, path in stages.items()},
         "ran": runner.ran,
         "skipped": runner.skipped,
         "results_markdown": table,
     }
-    (output_dir / "run_summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    atomic_write(output_dir / "run_summary.json", json.dumps(summary, indent=2) + "\n")
     return summary
 
 
-__all__ = ["DEMO_NOTICE", "LugpiRunConfig", "list_presets", "run_lugpi"]
+@dataclass
+class RunArguments:
+    """Arguments of `lugpi run` (`lugpi_hf.scripts.run`): which configuration, where, and overrides of it."""
+
+    preset: str | None = field(
+        default=None, metadata={"help": "A shipped configuration: demo, imdb, 20newsgroups, cwi-news or cwi-wikinews."}
+    )
+    config: str | None = field(default=None, metadata={"help": "A YAML run configuration (see trainers/configs/)."})
+    output_dir: str | None = field(
+        default=None, metadata={"help": "Where the stages go (default: lugpi-output/<preset or config name>)."}
+    )
+    data_dir: str | None = field(
+        default=None, metadata={"help": "Local copy of the dataset's original files (overrides the configuration)."}
+    )
+    epochs: float | None = field(
+        default=None, metadata={"help": "Training epochs of every model (overrides the configuration)."}
+    )
+    num_processes: int = field(
+        default=1, metadata={"help": "Processes for each generation and training stage (accelerate launch)."}
+    )
+
+    def __post_init__(self):
+        if bool(self.preset) == bool(self.config):
+            raise ValueError("give exactly one of --preset or --config.")
+        if self.num_processes < 1:
+            raise ValueError(f"--num_processes must be at least 1, got {self.num_processes}.")
+
+    def load(self) -> tuple[LugpiRunConfig, Path]:
+        """The checked configuration, with the overrides applied, and the output directory."""
+        if self.preset:
+            config, name = LugpiRunConfig.from_preset(self.preset), self.preset
+        else:
+            config, name = LugpiRunConfig.from_yaml(self.config), Path(self.config).stem
+        if self.data_dir is not None:
+            config.data_dir = self.data_dir
+        if self.epochs is not None:
+            config.training = {**config.training, "num_train_epochs": self.epochs}
+        return config, Path(self.output_dir or Path("lugpi-output") / name)
+
+
+__all__ = ["DEMO_NOTICE", "LugpiRunConfig", "RunArguments", "list_presets", "run_lugpi"]

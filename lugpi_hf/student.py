@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
 from transformers.utils import logging
 
+from .arguments import TrainingDataArguments, label_kwargs
 from .data_collator import LugpiDistillationCollator
 from .dataset_io import label_names
 from .metrics import compute_classification_metrics
@@ -25,24 +26,16 @@ logger = logging.get_logger(__name__)
 
 
 @dataclass
-class StudentScriptArguments:
+class StudentScriptArguments(TrainingDataArguments):
     """Data and model arguments shared by the baseline and the distilled student."""
 
-    dataset_name: str | None = field(
-        default=None,
-        metadata={"help": "Local dataset directory or file, or Hub dataset id, with text and label columns (and id)."},
-    )
-    dataset_config: str | None = field(default=None, metadata={"help": "Hub dataset configuration name."})
-    train_split: str = field(default="train", metadata={"help": "Split to train on."})
-    eval_split: str | None = field(default="validation", metadata={"help": "Split to evaluate on; none if absent."})
-    text_column: str = field(default="text", metadata={"help": "Column with the text."})
-    label_column: str = field(default="label", metadata={"help": "Column with the class index."})
-    image_column: str = field(default="image", metadata={"help": "Column with the image (online teacher only)."})
     student_model_name_or_path: str = field(
         default="distilbert-base-uncased",
-        metadata={"help": "Pretrained text encoder of the student and the baseline (hub id or directory)."},
+        metadata={
+            "aliases": ["--student_model"],
+            "help": "Pretrained text encoder of the student and the baseline (hub id or directory).",
+        },
     )
-    max_length: int | None = field(default=512, metadata={"help": "Longest tokenized text; longer is truncated."})
 
 
 def load_student(name_or_path: str, names: list[str], **kwargs):
@@ -52,9 +45,7 @@ def load_student(name_or_path: str, names: list[str], **kwargs):
     """
     model = AutoModelForSequenceClassification.from_pretrained(
         name_or_path,
-        num_labels=len(names),
-        id2label=dict(enumerate(names)),
-        label2id={name: index for index, name in enumerate(names)},
+        **label_kwargs(names),
         **kwargs,
     )
     return model, AutoTokenizer.from_pretrained(name_or_path)

@@ -24,6 +24,7 @@ from torch.utils.data import DataLoader
 from transformers import AutoModelForSequenceClassification, AutoProcessor
 from transformers.utils import logging
 
+from .arguments import TextImageDatasetArguments
 from .data_collator import LugpiTextImageCollator, teacher_signal_columns
 from .dataset_io import check_label_names, config_label_names, label_names, save_to_disk_atomic
 
@@ -308,10 +309,55 @@ def attach_teacher_caches(
     return datasets.concatenate_datasets(parts, axis=1)
 
 
+
+
+@dataclass
+class CacheTeacherArguments(TextImageDatasetArguments):
+    """Arguments of the cache-teacher stage (`lugpi cache-teacher`, `lugpi_hf.scripts.cache_teacher`)."""
+
+    teacher_model_name_or_path: str | None = field(
+        default=None, metadata={"aliases": ["--teacher"], "help": "Trained LUGPI teacher: directory or Hub id."}
+    )
+    output_dir: str | None = field(
+        default=None,
+        metadata={"aliases": ["--output"], "help": "Directory to write the cache to (a previous cache is replaced)."},
+    )
+    split: str = field(default="train", metadata={"help": "Split to cache (the student's training split)."})
+    batch_size: int = field(default=32, metadata={"help": "Rows per teacher forward pass."})
+    device: str | None = field(default=None, metadata={"help": "Device for the teacher (default: cuda if available)."})
+
+    def __post_init__(self):
+        for name in ("dataset_name", "teacher_model_name_or_path", "output_dir"):
+            if not getattr(self, name):
+                raise ValueError(f"--{name} is required.")
+
+
+def run_cache_teacher(args: CacheTeacherArguments) -> TeacherCache:
+    """What `lugpi cache-teacher` runs: cache `args.teacher_model_name_or_path` over one split and save it."""
+    from .dataset_io import load_split
+
+    split = load_split(args.dataset_name, args.split, args.dataset_config)
+    cache = build_teacher_cache(
+        args.teacher_model_name_or_path,
+        split,
+        batch_size=args.batch_size,
+        text_column=args.text_column,
+        image_column=args.image_column,
+        id_column=args.id_column,
+        label_column=args.label_column,
+        max_length=args.max_length,
+        device=args.device,
+    )
+    cache.save_to_disk(args.output_dir)
+    return cache
+
+
 __all__ = [
     "CACHE_METADATA_NAME",
+    "CacheTeacherArguments",
     "TeacherCache",
     "attach_teacher_caches",
     "build_teacher_cache",
+    "run_cache_teacher",
     "teacher_fingerprint",
 ]

@@ -11,9 +11,7 @@ from .dataset_io import load_dataset_dict
 
 def load_train_eval_splits(script_args, training_args: TrainingArguments):
     """The training split and the evaluation split (`None` when absent and not needed) named by `script_args`."""
-    if script_args.dataset_name is None:
-        raise ValueError("--dataset_name is required: the dataset to train on.")
-    dataset = load_dataset_dict(script_args.dataset_name, script_args.dataset_config)
+    dataset = load_dataset_dict(script_args.require_dataset(), script_args.dataset_config)
     if script_args.train_split not in dataset:
         raise ValueError(f"{script_args.dataset_name}: no split {script_args.train_split!r} (splits: {list(dataset)}).")
     if script_args.eval_split and script_args.eval_split in dataset:
