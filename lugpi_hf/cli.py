@@ -160,9 +160,24 @@ def _relaunch(script: ModuleType, launch: list[str], rest: list[str], debug: boo
         print(f"lugpi {script.COMMAND}: error: {' '.join(launch)} is for the generation and training commands; "
               f"{script.COMMAND} runs in one process.", file=sys.stderr)  # fmt: skip
         return 2
-    command = [sys.executable, "-m", "accelerate.commands.launch", *launch, "-m", module, *rest]
+    command = [sys.executable, "-m", "accelerate.commands.launch", *_launch_defaults(launch), "-m", module, *rest]
     env = {**os.environ, "LUGPI_DEBUG": "1"} if debug else None
     return subprocess.run(command, env=env).returncode
+
+
+def _launch_defaults(launch: list[str]) -> list[str]:
+    """
+    `launch` plus `--multi_gpu` where several processes are asked for and nothing says how to run them: without
+    it, `accelerate launch --num_processes 2` on a machine without GPUs starts processes that never form a group
+    (`--cpu` starts one), while `--multi_gpu` gives one torchrun group (NCCL on GPUs, gloo on CPUs).
+    """
+    from accelerate.commands.config import default_config_file
+
+    options = {token.partition("=")[0].replace("-", "_").replace("__", "--", 1) for token in launch}
+    values = dict(zip(launch, launch[1:]))
+    processes = next((values[o] for o in ("--num_processes", "--num-processes") if o in values), "1")
+    explicit = options & {"--multi_gpu", "--cpu", "--config_file"} or os.path.isfile(default_config_file)
+    return [*launch, "--multi_gpu"] if int(processes) > 1 and not explicit else launch
 
 
 if __name__ == "__main__":

@@ -47,3 +47,21 @@ def local_hub(tmp_path):
 
     with LocalHub(tmp_path / "local-hub") as hub:
         yield hub
+
+
+def teacher_stage_arguments(directory: Path, vision: str = "vit", train_rows: int = 64) -> list[str]:
+    """
+    What `lugpi train-teacher` needs, made offline under `directory`: the tiny demo checkpoints as pretrained
+    encoders and a toy text+image dataset on disk (train and validation); returns the command-line options.
+    """
+    from datasets import DatasetDict
+
+    from lugpi_hf.testing import make_toy_text_image_dataset, save_tiny_checkpoints
+
+    models = save_tiny_checkpoints(directory / "models")
+    data = DatasetDict(
+        {"train": make_toy_text_image_dataset(train_rows, seed=0), "validation": make_toy_text_image_dataset(32, seed=1)}
+    )
+    data.save_to_disk(directory / "data")
+    return ["--dataset_name", str(directory / "data"), "--text_model_name_or_path", str(models["text"]),
+            "--vision_model_name_or_path", str(models[vision]), "--max_length", "64"]  # fmt: skip

@@ -5,13 +5,14 @@ import re
 
 import datasets
 
-from lugpi_hf.cli import main, make_parser
+from lugpi_hf.cli import main
 from lugpi_hf.data import load_lugpi_dataset
 from lugpi_hf.testing import get_tiny_tokenizer
 
 
-def test_prepare_is_a_subcommand():
-    assert "prepare" in make_parser().format_help()
+def test_prepare_is_a_subcommand(capsys):
+    assert main(["--help"]) == 0
+    assert "  prepare " in capsys.readouterr().out
 
 
 def test_prepare_cwi_news_end_to_end(shared_data, tmp_path, capsys):

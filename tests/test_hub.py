@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 
+from conftest import teacher_stage_arguments
 from lugpi_hf.cli import main
 from lugpi_hf.testing_hub import DEFAULT_USER
 
@@ -21,8 +22,8 @@ def run_client(hub, home, code):
 
 def test_push_a_trained_teacher_and_load_it_back(local_hub, tmp_path):
     teacher_dir = tmp_path / "teacher-demo"
-    assert main(["train-teacher", "--demo", "--output_dir", str(teacher_dir), "--max_steps", "2",
-                 "--save_steps", "1", "--use_cpu"]) == 0
+    assert main(["train-teacher", *teacher_stage_arguments(tmp_path / "inputs"), "--output_dir", str(teacher_dir),
+                 "--max_steps", "2", "--save_steps", "1", "--use_cpu"]) == 0
     assert list(teacher_dir.glob("checkpoint-*"))  # left behind locally, not pushed
     repo_id = f"{DEFAULT_USER}/lugpi-teacher"
     out = run_client(

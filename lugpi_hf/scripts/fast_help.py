@@ -143,7 +143,8 @@ def help_parser(prog: str, description: str | None, dataclass_paths: tuple[str, 
     parser = argparse.ArgumentParser(
         prog=prog, usage=f"{prog} [OPTIONS]", description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    for field in stage_help_fields(dataclass_paths):
+    fields = stage_help_fields(dataclass_paths)
+    for field in fields:
         is_bool = field.annotation in ("bool", "bool | None", "Optional[bool]")
         plain = field.annotation.replace(" | None", "").replace("None | ", "")
         metavar = "{" + ",".join(field.choices) + "}" if field.choices else plain.upper()
@@ -157,6 +158,8 @@ def help_parser(prog: str, description: str | None, dataclass_paths: tuple[str, 
         if is_bool and field.default == "True":
             negatives = [f"--no_{field.name}"] + ([f"--no-{field.name.replace('_', '-')}"] if "_" in field.name else [])
             parser.add_argument(*negatives, action="store_true", help=f"Turn --{field.name} off.")
+    if any(field.name == "config" for field in fields):
+        return parser  # `lugpi run`: its `--config` is the run configuration, a field of its own
     parser.add_argument(
         "--config", metavar="FILE.yaml", help="A YAML file of these options (keys are the option names); options "
         "given on the command line win."

@@ -75,7 +75,11 @@ class LugpiParser(HfArgumentParser):
                 if action.dest in values:
                     # A value from the file satisfies a required option; the command line may still override it.
                     action.required = False
-        outputs = self.parse_args_into_dataclasses(self._merge_repeated_lists(argv))
+        *outputs, unknown = self.parse_args_into_dataclasses(
+            self._merge_repeated_lists(argv), return_remaining_strings=True
+        )
+        if unknown:
+            raise ValueError(f"unrecognized arguments: {' '.join(unknown)} (`{self.prog} --help` lists the options).")
         # `--config` itself lands in a leftover namespace, which is not one of the stage's dataclasses.
         return tuple(output for output in outputs if not isinstance(output, argparse.Namespace))
 
