@@ -127,9 +127,9 @@ class LugpiRunConfig:
 
     def check(self, where: str = "the run configuration") -> None:
         """Check every section against its stage's dataclasses; one `ConfigError` naming the key path if not."""
-        self.prepare = check_mapping(self.prepare, _section_types("prepare"), where=f"{where}: prepare",
+        self.prepare = check_mapping(self.prepare, _section_types("prepare"), where=where, prefix="prepare",
                                      exclude=_RUN_SETS["prepare"])  # fmt: skip
-        self.generation = check_mapping(self.generation, _section_types("generation"), where=f"{where}: generation",
+        self.generation = check_mapping(self.generation, _section_types("generation"), where=where, prefix="generation",
                                         exclude=_RUN_SETS["generation"])  # fmt: skip
         if not self.teachers:
             raise ConfigError(f"{where}: teachers: name at least one teacher.")
@@ -138,7 +138,7 @@ class LugpiRunConfig:
         teacher_types = _section_types("teachers")
         for name, teacher in self.teachers.items():
             teacher_where = f"{where}: teachers.{name}"
-            self.teachers[name] = check_mapping(teacher, teacher_types, where=teacher_where,
+            self.teachers[name] = check_mapping(teacher, teacher_types, where=where, prefix=f"teachers.{name}",
                                                 exclude=_RUN_SETS["teachers"])  # fmt: skip
             missing = [key for key in ("text_model_name_or_path", "vision_model_name_or_path")
                        if key not in self.teachers[name]]  # fmt: skip
@@ -146,12 +146,16 @@ class LugpiRunConfig:
                 raise ConfigError(f"{teacher_where}: missing {missing[0]!r} (or its short name "
                                   f"{missing[0].removesuffix('_name_or_path')!r}).")  # fmt: skip
         training_types = _section_types("training")
-        self.training = check_mapping(self.training, training_types, where=f"{where}: training",
+        self.training = check_mapping(self.training, training_types, where=where, prefix="training",
                                       exclude=_RUN_SETS["training"])  # fmt: skip
         distillation_types = _section_types("distillation")
         training_fields = set(dataclass_fields(training_types))
-        self.distillation = check_mapping(self.distillation, distillation_types, where=f"{where}: distillation",
-                                          exclude=[*_RUN_SETS["distillation"], *training_fields])  # fmt: skip
+        for key in self.distillation or {}:
+            if key in training_fields:
+                raise ConfigError(f"{where}: distillation.{key}: a training setting shared by every model; put it "
+                                  "under training.")  # fmt: skip
+        self.distillation = check_mapping(self.distillation, distillation_types, where=where, prefix="distillation",
+                                          exclude=_RUN_SETS["distillation"])  # fmt: skip
         # The dataclasses' own checks (ranges, combinations) too, on the stages that need no hardware to build.
         with _config_errors(f"{where}: prepare"):
             _section_types("prepare")[0](dataset_name=self.dataset, **self.prepare)
@@ -160,6 +164,8 @@ class LugpiRunConfig:
         for name, teacher in self.teachers.items():
             with _config_errors(f"{where}: teachers.{name}"):
                 teacher_types[0](**teacher)
+        with _config_errors(f"{where}: distillation"):
+            distillation_types[0](output_dir="distillation-check", use_cpu=True, **self.distillation)
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike) -> LugpiRunConfig:

@@ -114,6 +114,7 @@ def check_mapping(
     dataclass_types: Iterable[type],
     *,
     where: str,
+    prefix: str = "",
     exclude: Iterable[str] = (),
 ) -> dict[str, Any]:
     """
@@ -126,29 +127,35 @@ def check_mapping(
         dataclass_types (`Iterable[type]`):
             The dataclasses whose fields the keys must be.
         where (`str`):
-            The file and key path of `values`, for messages: `"run.yaml: training"`.
+            The file `values` come from, for messages.
+        prefix (`str`, *optional*):
+            The key path of `values` in that file (`"training"`, `"teachers.vit"`), for messages.
         exclude (`Iterable[str]`, *optional*):
             Fields that the caller sets itself and the mapping must not (`output_dir` in `lugpi run`).
 
     Raises:
         [`ConfigError`]: one line naming `where`, the key and what was expected.
     """
+    def at(key: str | None = None) -> str:
+        path = ".".join(part for part in (prefix, key) if part)
+        return f"{where}: {path}" if path else where
+
     if values is None:
         return {}
     if not isinstance(values, Mapping):
-        raise ConfigError(f"{where}: expected a mapping of settings, got {_value_type(values)}.")
+        raise ConfigError(f"{at()}: expected a mapping of settings, got {_value_type(values)}.")
     fields = dataclass_fields(dataclass_types)
     exclude = set(exclude)
     checked: dict[str, Any] = {}
     for key, value in values.items():
         if not isinstance(key, str) or key not in fields:
-            raise ConfigError(f"{where}: unknown key {key!r}; expected one of {sorted(set(fields) - exclude)}.")
+            raise ConfigError(f"{at()}: unknown key {key!r}; expected one of {sorted(set(fields) - exclude)}.")
         field, annotation = fields[key]
         if field.name in exclude:
-            raise ConfigError(f"{where}.{key}: set by lugpi itself; remove it from the configuration.")
+            raise ConfigError(f"{at(key)}: set by lugpi itself; remove it from the configuration.")
         coerced = _coerce(value, annotation)
         if coerced is _NO_MATCH:
-            raise ConfigError(f"{where}.{key}: expected {_describe(annotation)}, got {_value_type(value)}.")
+            raise ConfigError(f"{at(key)}: expected {_describe(annotation)}, got {_value_type(value)}.")
         checked[field.name] = coerced
     return checked
 

@@ -109,8 +109,8 @@ def _help_field(node: ast.AnnAssign) -> HelpField | None:
         default = _literal(value)
     aliases = metadata.get("aliases", [])
     choices = metadata.get("choices")
-    if choices is None and annotation.startswith("Literal["):
-        choices = [repr(choice) for choice in ast.literal_eval(annotation[len("Literal") :].replace("[", "(", 1)[:-1] + ")")]
+    if choices is None:
+        choices = _literal_choices(node.annotation)
     return HelpField(
         name=node.target.id,
         annotation=annotation,
@@ -119,6 +119,15 @@ def _help_field(node: ast.AnnAssign) -> HelpField | None:
         aliases=[aliases] if isinstance(aliases, str) else list(aliases),
         choices=[str(choice) for choice in choices] if choices else None,
     )
+
+
+def _literal_choices(annotation: ast.AST) -> list | None:
+    """The values of a `Literal[...]` in an annotation (also inside `Literal[...] | None`)."""
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("Literal", "typing.Literal"):
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            return [ast.literal_eval(item) for item in items]
+    return None
 
 
 def stage_help_fields(dataclass_paths: tuple[str, ...]) -> list[HelpField]:
