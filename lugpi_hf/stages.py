@@ -18,6 +18,8 @@ from typing import Any
 
 from transformers.utils import logging
 
+from .locking import is_lock_file
+
 
 logger = logging.get_logger(__name__)
 
@@ -36,7 +38,8 @@ def _files(stage_dir: Path) -> dict[str, dict[str, Any]]:
     return {
         path.relative_to(stage_dir).as_posix(): {"size": path.stat().st_size, "sha256": _sha256(path)}
         for path in sorted(stage_dir.rglob("*"))
-        if path.is_file() and path.name != STAGE_RECORD
+        # A lock file of a directory inside the stage's (see `lugpi_hf.locking`) is not part of its output.
+        if path.is_file() and path.name != STAGE_RECORD and not is_lock_file(path)
     }
 
 

@@ -1,4 +1,7 @@
 # Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
+import json
+
+from lugpi_hf.locking import output_dir_lock
 from lugpi_hf.stages import STAGE_RECORD, clear_stage, mark_stage_done, stage_problem
 
 
@@ -25,3 +28,15 @@ def test_a_finished_stage_is_recognised_until_something_changes(tmp_path):
 
     clear_stage(stage)
     assert not stage.exists()
+
+
+def test_lock_files_are_not_part_of_a_stage(tmp_path):
+    stage = tmp_path / "generate"
+    with output_dir_lock(stage / "dataset"):
+        (stage / "dataset").mkdir()
+        (stage / "dataset" / "data.arrow").write_bytes(b"rows")
+        mark_stage_done(stage, {})
+    assert (stage / ".dataset.lugpi.lock").is_file()
+    assert list(json.loads((stage / STAGE_RECORD).read_text())["files"]) == ["dataset/data.arrow"]
+    # The lock file outlives its holder; the stage is still intact.
+    assert stage_problem(stage, {}) is None
