@@ -82,15 +82,12 @@ def _is_main_process() -> bool:
     return os.environ.get("RANK", "0") in ("", "0")
 
 
-def _held_by_us(directory: Path) -> Path | None:
-    """The directory held by this process or its parent that covers `directory` (itself or a parent), if any."""
+def _held_by_us(directory: Path) -> bool:
+    """Whether this process, or the process that started it, holds `directory` or a directory above it."""
     with _held_guard:
         held = list(_held)
     held += [Path(entry) for entry in os.environ.get(LOCKS_HELD_ENV, "").split(os.pathsep) if entry]
-    for holder in held:
-        if holder == directory or holder in directory.parents:
-            return holder
-    return None
+    return any(holder == directory or holder in directory.parents for holder in held)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -199,7 +196,7 @@ def output_dir_lock(directory: str | os.PathLike, *, what: str = "lugpi") -> Ite
         logger.debug(f"{directory}: not locked by this process (RANK {os.environ['RANK']}); rank 0 holds the lock.")
         yield directory
         return
-    if _held_by_us(directory) is not None:
+    if _held_by_us(directory):
         yield directory
         return
     lock_file.parent.mkdir(parents=True, exist_ok=True)
