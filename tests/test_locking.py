@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import lugpi_hf.locking as locking
+from lugpi_hf import locking
 from lugpi_hf.locking import LOCKS_HELD_ENV, is_lock_file, lock_files, output_dir_lock
 
 
@@ -62,8 +62,9 @@ def _stop(holder: subprocess.Popen) -> None:
 
 def _write(directory: Path, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", WRITER, str(directory)], capture_output=True, text=True, env=_env(**env), timeout=60
-    )
+        [sys.executable, "-c", WRITER, str(directory)],
+        capture_output=True, text=True, env=_env(**env), timeout=60, check=False,
+    )  # fmt: skip
 
 
 def test_second_process_is_refused_with_the_directory_and_the_holders_pid(tmp_path):
@@ -77,9 +78,8 @@ def test_second_process_is_refused_with_the_directory_and_the_holders_pid(tmp_pa
         assert last_line.startswith(f"ValueError: {output_dir}: already being written by lugpi run (PID {holder.pid} ")
         assert f"kill {holder.pid}" in last_line and "another output directory" in last_line
         # The same refusal in this process, as the CLI would print it: one line.
-        with pytest.raises(ValueError, match=f"PID {holder.pid} ") as error:
-            with output_dir_lock(output_dir):
-                pass
+        with pytest.raises(ValueError, match=f"PID {holder.pid} ") as error, output_dir_lock(output_dir):
+            pass
         assert "\n" not in str(error.value) and str(output_dir) in str(error.value)
     finally:
         _stop(holder)
@@ -103,7 +103,8 @@ def test_lock_of_a_killed_process_is_taken_over(tmp_path):
 
 def test_stale_owner_file_of_a_dead_pid_does_not_block(tmp_path):
     output_dir = tmp_path / "run"
-    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    code = "import os; print(os.getpid())"
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     dead_pid = int(finished.stdout)
     _, owner_file = lock_files(output_dir)
     owner_file.parent.mkdir(parents=True, exist_ok=True)
@@ -140,9 +141,8 @@ def test_processes_of_a_distributed_job_other_than_rank_0_do_not_lock(tmp_path, 
             assert json.loads(lock_files(output_dir)[1].read_text())["pid"] == holder.pid
             assert LOCKS_HELD_ENV not in os.environ
         monkeypatch.setenv("RANK", "0")
-        with pytest.raises(ValueError, match=f"PID {holder.pid} "):
-            with output_dir_lock(output_dir):
-                pass
+        with pytest.raises(ValueError, match=f"PID {holder.pid} "), output_dir_lock(output_dir):
+            pass
     finally:
         _stop(holder)
 
