@@ -11,9 +11,13 @@ from pathlib import Path
 import datasets
 from transformers.utils import logging
 
+from .outputs import check_replaceable
+
 
 logger = logging.get_logger(__name__)
 
+# What `save_to_disk` always writes: how `save_to_disk_atomic` knows an earlier dataset it may replace.
+SAVE_TO_DISK_RECORDS = ("dataset_dict.json", "state.json")
 _FILE_BUILDERS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
 
 
@@ -71,7 +75,11 @@ def label_names(dataset: datasets.Dataset, label_column: str = "label") -> list[
 
 
 def save_to_disk_atomic(
-    dataset: datasets.Dataset | datasets.DatasetDict, output_dir: str | Path, *, overwrite: bool = False
+    dataset: datasets.Dataset | datasets.DatasetDict,
+    output_dir: str | Path,
+    *,
+    overwrite: bool = False,
+    extra_files: dict[str, str] | None = None,
 ) -> Path:
     """
     `dataset.save_to_disk(output_dir)`, all or nothing: written to a temporary sibling folder, then renamed, so an
@@ -83,15 +91,22 @@ def save_to_disk_atomic(
         output_dir (`str` or `Path`):
             The folder to create.
         overwrite (`bool`, *optional*, defaults to `False`):
-            Replace `output_dir` if it exists; otherwise an existing `output_dir` is a `ValueError`.
+            Replace `output_dir` if it is an earlier `save_to_disk` dataset (it holds `dataset_dict.json` or
+            `state.json`) or an empty folder; anything else there is a `ValueError`, and so is an existing
+            `output_dir` without `overwrite`.
+        extra_files (`dict[str, str]`, *optional*):
+            Text files to write beside the dataset, by name, before the rename: they appear with it or not at all.
     """
     output_dir = Path(output_dir)
     if output_dir.exists() and not overwrite:
         raise ValueError(f"{output_dir}: already exists (expected a new folder; pass overwrite to replace it).")
+    check_replaceable(output_dir, recognised_by=SAVE_TO_DISK_RECORDS, what="a dataset saved by `save_to_disk`")
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     temporary = output_dir.with_name(f".{output_dir.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         dataset.save_to_disk(str(temporary))
+        for name, text in (extra_files or {}).items():
+            (temporary / name).write_text(text)
         if output_dir.exists():
             # A folder cannot be renamed onto a non-empty one: move the old one aside first.
             previous = output_dir.with_name(f".{output_dir.name}.old-{uuid.uuid4().hex[:8]}")
@@ -133,6 +148,7 @@ def check_label_names(names: list[str], what: str, other_names: list[str], other
 
 
 __all__ = [
+    "SAVE_TO_DISK_RECORDS",
     "check_label_names",
     "config_label_names",
     "label_names",

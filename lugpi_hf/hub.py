@@ -13,6 +13,7 @@ from huggingface_hub import CommitOperationAdd, HfApi
 from transformers import AutoConfig
 from transformers.utils import logging
 
+from .locking import is_lock_file
 from .model_card import load_card_info, render_model_card
 
 
@@ -57,7 +58,9 @@ def push_model_dir(
     files = [
         path
         for path in sorted(model_dir.rglob("*"))
-        if path.is_file() and not path.relative_to(model_dir).as_posix().startswith(_LOCAL_ONLY)
+        if path.is_file()
+        and not path.relative_to(model_dir).as_posix().startswith(_LOCAL_ONLY)
+        and not is_lock_file(path)
     ]
     operations = [
         CommitOperationAdd(path_in_repo=path.relative_to(model_dir).as_posix(), path_or_fileobj=str(path))

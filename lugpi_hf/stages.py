@@ -4,6 +4,10 @@
 A finished stage leaves `lugpi_stage.json` in its directory: the settings it ran with and the size and SHA-256 of
 every file it wrote. A stage counts as done only if that record exists, its settings equal the requested ones,
 and every file is still there with the same size and hash; a truncated or edited output is redone, not trusted.
+
+A stage that starts writes a first `lugpi_stage.json` with `"status": "running"` ([`mark_stage_started`]), which
+the finished record replaces. So a stage directory always says that the runner made it, even after a kill, and
+[`clear_stage`] deletes only such directories (or empty ones): never a directory that lugpi did not write.
 """
 
 from __future__ import annotations
@@ -13,15 +17,20 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from transformers.utils import logging
 
+from .locking import is_lock_file
+from .outputs import check_replaceable
+
 
 logger = logging.get_logger(__name__)
 
 STAGE_RECORD = "lugpi_stage.json"
+RUNNING = "running"
 
 
 def _sha256(path: Path) -> str:
@@ -36,7 +45,8 @@ def _files(stage_dir: Path) -> dict[str, dict[str, Any]]:
     return {
         path.relative_to(stage_dir).as_posix(): {"size": path.stat().st_size, "sha256": _sha256(path)}
         for path in sorted(stage_dir.rglob("*"))
-        if path.is_file() and path.name != STAGE_RECORD
+        # A lock file of a directory inside the stage's (see `lugpi_hf.locking`) is not part of its output.
+        if path.is_file() and path.name != STAGE_RECORD and not is_lock_file(path)
     }
 
 
@@ -57,6 +67,9 @@ def stage_problem(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> str
         return f"{record_path} is not valid JSON"
     if record.get("settings") != json_ready(settings):
         return "its settings or inputs changed"
+    if record.get("status") == RUNNING:
+        # Interrupted with these very settings: a resumable stage may go on from what it left.
+        return "no completion record (interrupted?)"
     for name, expected in record.get("files", {}).items():
         path = stage_dir / name
         if not path.is_file():
@@ -66,20 +79,39 @@ def stage_problem(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> str
     return None
 
 
-def mark_stage_done(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> None:
-    """Record that the stage in `stage_dir` finished with `settings` (written atomically)."""
-    stage_dir = Path(stage_dir)
-    record = {"settings": json_ready(settings), "files": _files(stage_dir)}
+def _write_record(stage_dir: Path, record: Mapping[str, Any]) -> None:
     with tempfile.NamedTemporaryFile("w", dir=stage_dir, suffix=".tmp", delete=False) as handle:
         json.dump(record, handle, indent=2, sort_keys=True)
     os.replace(handle.name, stage_dir / STAGE_RECORD)
 
 
-def clear_stage(stage_dir: str | os.PathLike) -> None:
-    """Remove a stage's unfinished or invalid output before it runs again."""
+def mark_stage_started(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> None:
+    """
+    Record that the stage in `stage_dir` (created if needed) is running with `settings`, before it writes anything:
+    until [`mark_stage_done`] replaces it, the record says the stage was interrupted, and that its directory and
+    whatever it holds (checkpoints, partial outputs) are the runner's to clear.
+    """
     stage_dir = Path(stage_dir)
+    stage_dir.mkdir(parents=True, exist_ok=True)
+    _write_record(stage_dir, {"status": RUNNING, "settings": json_ready(settings)})
+
+
+def mark_stage_done(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> None:
+    """Record that the stage in `stage_dir` finished with `settings` (written atomically)."""
+    stage_dir = Path(stage_dir)
+    _write_record(stage_dir, {"settings": json_ready(settings), "files": _files(stage_dir)})
+
+
+def clear_stage(stage_dir: str | os.PathLike) -> None:
+    """
+    Remove a stage's unfinished or invalid output before it runs again. Only a directory the runner made is removed:
+    one with a stage record (finished, or running when it was interrupted, see [`mark_stage_started`]) or an empty
+    one; anything else is a `ValueError`, and left as it is.
+    """
+    stage_dir = Path(stage_dir)
+    check_replaceable(stage_dir, recognised_by=(STAGE_RECORD,), what="a stage directory of `lugpi run`")
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
 
 
-__all__ = ["STAGE_RECORD", "clear_stage", "json_ready", "mark_stage_done", "stage_problem"]
+__all__ = ["STAGE_RECORD", "clear_stage", "json_ready", "mark_stage_done", "mark_stage_started", "stage_problem"]

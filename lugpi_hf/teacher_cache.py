@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from transformers.utils import logging
 from .arguments import TextImageDatasetArguments
 from .data_collator import LugpiTextImageCollator, teacher_signal_columns
 from .dataset_io import check_label_names, config_label_names, label_names, save_to_disk_atomic
+from .outputs import check_replaceable
 
 
 logger = logging.get_logger(__name__)
@@ -125,12 +125,14 @@ class TeacherCache:
         return int(self.metadata["embedding_size"])
 
     def save_to_disk(self, path: str | os.PathLike) -> None:
-        """Write the cache to `path` (replaced if it exists): the dataset all or nothing, then its metadata."""
-        path = save_to_disk_atomic(self.dataset, path, overwrite=True)
-        # The metadata goes last, so an interrupted write leaves a directory that `load` refuses, not a cache.
-        with tempfile.NamedTemporaryFile("w", dir=path, suffix=".tmp", delete=False) as handle:
-            handle.write(json.dumps(self.metadata, indent=2) + "\n")
-        os.replace(handle.name, path / CACHE_METADATA_NAME)
+        """
+        Write the cache to `path`, dataset and metadata all or nothing. An existing `path` is replaced only if it is
+        an earlier teacher cache (it holds `lugpi_teacher_cache.json`) or an empty folder; anything else there (a
+        teacher checkpoint, a dataset) is a `ValueError`, and left as it is.
+        """
+        check_replaceable(path, recognised_by=(CACHE_METADATA_NAME,), what="a LUGPI teacher cache")
+        metadata = {CACHE_METADATA_NAME: json.dumps(self.metadata, indent=2) + "\n"}
+        path = save_to_disk_atomic(self.dataset, path, overwrite=True, extra_files=metadata)
         self.path = str(path)
 
     @classmethod

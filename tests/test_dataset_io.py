@@ -70,3 +70,41 @@ def test_save_to_disk_atomic_leaves_nothing_half_written(tmp_path, monkeypatch):
         save_to_disk_atomic(_dataset(5), output_dir, overwrite=True)
     assert load_dataset_dict(output_dir)["train"]["x"][:] == [0, 1, 2]
     assert [path.name for path in tmp_path.iterdir()] == ["prepared"]
+
+
+def test_save_to_disk_atomic_replaces_only_an_earlier_dataset(tmp_path):
+    single = tmp_path / "single"
+    datasets.Dataset.from_dict({"x": [1]}).save_to_disk(single)  # state.json, not dataset_dict.json
+    save_to_disk_atomic(_dataset(2), single, overwrite=True)
+    assert len(load_dataset_dict(single)["train"]) == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    save_to_disk_atomic(_dataset(2), empty, overwrite=True)
+    assert len(load_dataset_dict(empty)["train"]) == 2
+
+    checkpoint = tmp_path / "teacher"
+    checkpoint.mkdir()
+    (checkpoint / "config.json").write_text("{}")
+    (checkpoint / "model.safetensors").write_bytes(b"weights")
+    with pytest.raises(ValueError) as error:
+        save_to_disk_atomic(_dataset(2), checkpoint, overwrite=True)
+    message = str(error.value)
+    assert message.startswith(f"{checkpoint}: holds config.json, model.safetensors but no dataset_dict.json or ")
+    assert "not a dataset saved by `save_to_disk`" in message and "\n" not in message
+    assert sorted(path.name for path in checkpoint.iterdir()) == ["config.json", "model.safetensors"]
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    with pytest.raises(ValueError, match=r"notes.txt: is a file, not a dataset saved by `save_to_disk`"):
+        save_to_disk_atomic(_dataset(2), a_file, overwrite=True)
+    assert a_file.read_text() == "mine"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["empty", "notes.txt", "single", "teacher"]
+
+
+def test_save_to_disk_atomic_extra_files_come_with_the_dataset(tmp_path, monkeypatch):
+    output_dir = tmp_path / "cache"
+    save_to_disk_atomic(_dataset(1), output_dir, extra_files={"record.json": '{"rows": 1}'})
+    assert (output_dir / "record.json").read_text() == '{"rows": 1}'
+    monkeypatch.setattr(datasets.DatasetDict, "save_to_disk", lambda self, path, **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        save_to_disk_atomic(_dataset(2), output_dir, overwrite=True, extra_files={"record.json": '{"rows": 2}'})
+    assert (output_dir / "record.json").read_text() == '{"rows": 1}'

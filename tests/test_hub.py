@@ -25,6 +25,9 @@ def test_push_a_trained_teacher_and_load_it_back(local_hub, tmp_path):
     assert main(["train-teacher", *teacher_stage_arguments(tmp_path / "inputs"), "--output_dir", str(teacher_dir),
                  "--max_steps", "2", "--save_steps", "1", "--use_cpu"]) == 0
     assert list(teacher_dir.glob("checkpoint-*"))  # left behind locally, not pushed
+    # The lock and owner files of a directory inside (see `lugpi_hf.locking`) stay local too.
+    (teacher_dir / ".eval.lugpi.lock").write_text("")
+    (teacher_dir / ".eval.lugpi.owner").write_text('{"pid": 1}')
     repo_id = f"{DEFAULT_USER}/lugpi-teacher"
     out = run_client(
         local_hub,
@@ -38,7 +41,7 @@ def test_push_a_trained_teacher_and_load_it_back(local_hub, tmp_path):
         print(push_model_dir({str(teacher_dir)!r}, {repo_id!r}))
         files = HfApi().list_repo_files({repo_id!r})
         assert "model.safetensors" in files and "modeling_lugpi.py" in files, files
-        assert not any(f.startswith("checkpoint-") for f in files), files
+        assert not any(f.startswith("checkpoint-") or ".lugpi." in f for f in files), files
         card = open(hf_hub_download({repo_id!r}, "README.md")).read()
         assert 'from_pretrained("{repo_id}")' in card, card
         pulled = AutoModelForSequenceClassification.from_pretrained({repo_id!r})

@@ -76,6 +76,41 @@ def test_save_load_round_trip_and_replace(cache, tmp_path):
     assert json.loads((path / CACHE_METADATA_NAME).read_text())["num_rows"] == 12
 
 
+def test_save_replaces_only_an_earlier_cache(cache, teacher_dir, tmp_path):
+    # The teacher's own checkpoint given as the cache's output stays as it is.
+    before = sorted(path.name for path in teacher_dir.iterdir())
+    with pytest.raises(ValueError) as error:
+        cache.save_to_disk(teacher_dir)
+    assert str(error.value).startswith(f"{teacher_dir}: holds config.json, ")
+    assert f"but no {CACHE_METADATA_NAME}, so it is not a LUGPI teacher cache; refusing to delete" in str(error.value)
+    assert sorted(path.name for path in teacher_dir.iterdir()) == before
+    # A dataset is not a cache either, though `save_to_disk` wrote it.
+    dataset_dir = tmp_path / "prepared"
+    datasets.DatasetDict({"train": cache.dataset}).save_to_disk(dataset_dir)
+    with pytest.raises(ValueError, match=f"prepared: holds .* but no {CACHE_METADATA_NAME}"):
+        cache.save_to_disk(dataset_dir)
+    assert (dataset_dir / "dataset_dict.json").is_file()
+    a_file = tmp_path / "cache.txt"
+    a_file.write_text("mine")
+    with pytest.raises(ValueError, match="cache.txt: is a file, not a LUGPI teacher cache"):
+        cache.save_to_disk(a_file)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    cache.save_to_disk(empty)
+    assert TeacherCache.load(empty).metadata == cache.metadata
+
+
+def test_an_interrupted_save_leaves_the_earlier_cache(cache, tmp_path, monkeypatch):
+    path = tmp_path / "cache"
+    cache.save_to_disk(path)
+    monkeypatch.setattr(datasets.Dataset, "save_to_disk", lambda self, path, **kwargs: 1 / 0)
+    changed = TeacherCache(cache.dataset, {**cache.metadata, "num_rows": 99})
+    with pytest.raises(ZeroDivisionError):
+        changed.save_to_disk(path)
+    assert TeacherCache.load(path).metadata == cache.metadata
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
+
+
 def test_attach_by_id_in_any_order(cache, toy):
     shuffled = toy.shuffle(seed=3)
     # A cache of the shuffled split (same rows, another fingerprint) is looked up by id.
