@@ -433,7 +433,7 @@ def test_bad_names_folders_and_columns(tmp_path):
         load_lugpi_dataset(str(path), text_column="review", label_column="label")
     unlabelled = tmp_path / "unlabelled.csv"
     unlabelled.write_text("review,stars\nnice,5\nbad,\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"unlabelled\.csv \(train split\), row 1 .*: no value in label column"):
+    with pytest.raises(ValueError, match=r"unlabelled\.csv \(train split\), row 1 .*: no label in column 'stars'"):
         load_lugpi_dataset(str(unlabelled), text_column="review", label_column="stars")
     with pytest.raises(ValueError, match="pass text_column and label_column"):
         load_lugpi_dataset(str(path))
@@ -441,3 +441,79 @@ def test_bad_names_folders_and_columns(tmp_path):
         load_lugpi_dataset(str(path), tmp_path, text_column="review", label_column="stars")
     with pytest.raises(ValueError, match=r"validation_fraction is 1\.5"):
         load_lugpi_dataset("imdb", validation_fraction=1.5)
+
+
+def test_cwi_file_that_is_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "News_Dev.tsv"
+    path.write_bytes(f"{GOOD_ROW}\n{GOOD_ROW}\n".encode() + GOOD_ROW.replace("cat", "c\xe2t").encode("latin-1"))
+    with pytest.raises(ValueError, match=r"News_Dev\.tsv, line 3: byte 0xe2 is not UTF-8"):
+        read_cwi_file(path)
+
+
+def test_cwi_field_over_the_csv_field_size_limit_names_the_line(tmp_path):
+    path = tmp_path / "News_Train.tsv"
+    huge = "word " * 30_000  # 150,000 characters: a lost line break, not a sentence
+    path.write_text(f"{GOOD_ROW}\nHIT1\t{huge}\t4\t7\tcat\t10\t10\t1\t0\t1\t0.05\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"News_Train\.tsv, line 2: field larger than field limit \(131072\)"):
+        read_cwi_file(path)
+
+
+@pytest.mark.parametrize(
+    "file_name, content",
+    [
+        ("nan.csv", "review,stars\nnice,1\nfine,2\nmeh,\nbad,0\n"),
+        ("nan.jsonl", '{"review": "a", "stars": 1.0}\n{"review": "b", "stars": 2.0}\n{"review": "c", "stars": NaN}\n'),
+        ("null.jsonl", '{"review": "a", "stars": 1}\n{"review": "b", "stars": 2}\n{"review": "c", "stars": null}\n'),
+    ],
+)
+def test_nan_or_missing_label_names_column_and_first_row(tmp_path, file_name, content):
+    path = tmp_path / file_name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=rf"{re.escape(file_name)} \(train split\), row 2 \(counting from 0\): no label in column 's"
+    ):
+        load_lugpi_dataset(str(path), text_column="review", label_column="stars")
+
+
+@pytest.mark.parametrize(
+    "file_name, content",
+    [
+        ("mixed.csv", "review,stars\nnice,pos\nfine,pos\nbad,0\nmeh,neg\n"),
+        (
+            "mixed.jsonl",
+            '{"review": "a", "stars": "pos"}\n{"review": "b", "stars": "pos"}\n{"review": "c", "stars": 0}\n',
+        ),
+    ],
+)
+def test_labels_of_mixed_types_name_column_and_rows(tmp_path, file_name, content):
+    path = tmp_path / file_name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(
+        ValueError,
+        match=rf"{re.escape(file_name)} \(train split\), row 2 .*: label '?0'? in column 'stars' is a number, "
+        r"but row 0 has the name 'pos' \(expected labels of one type",
+    ):
+        load_lugpi_dataset(str(path), text_column="review", label_column="stars")
+
+
+def test_mixed_label_types_across_splits_name_both(tmp_path):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    datasets.Dataset.from_dict({"t": ["a", "b"], "y": ["neg", "pos"]}).to_parquet(str(folder / "train.parquet"))
+    datasets.Dataset.from_dict({"t": ["c", "d"], "y": [0, 1]}).to_parquet(str(folder / "test.parquet"))
+    with pytest.raises(ValueError, match=r"\(test split\), row 0 .*is a number, but row 0 of .*\(train split\) has"):
+        load_lugpi_dataset(str(folder), text_column="t", label_column="y")
+
+
+def test_split_whose_texts_are_all_empty_is_an_error(tmp_path):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    datasets.Dataset.from_dict({"t": ["a", "b", "c"], "y": [0, 1, 0]}).to_parquet(str(folder / "train.parquet"))
+    datasets.Dataset.from_dict({"t": ["", "  ", None], "y": [0, 1, 0]}).to_parquet(str(folder / "test.parquet"))
+    with pytest.raises(ValueError, match=r"parquet \(test split\): all 3 texts are empty after cleaning"):
+        load_lugpi_dataset(str(folder), text_column="t", label_column="y")
+    tree = _write_imdb_tree(tmp_path / "imdb", reviews_per_class=2)
+    for review in (tree / "test").glob("*/*.txt"):
+        review.write_text("<br /><br /> ", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"aclImdb \(test\): all 4 texts are empty after cleaning"):
+        load_lugpi_dataset("imdb", tree)
