@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from lugpi_hf.cli import main
-from lugpi_hf.testing_hub import DEFAULT_USER
+from hub_server import DEFAULT_USER
 
 
 def run_client(hub, home, code):
