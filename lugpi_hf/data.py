@@ -31,7 +31,7 @@ import regex
 from datasets.utils.stratify import stratified_shuffle_split_generate_indices
 from transformers.utils import logging
 
-from .dataset_io import _FILE_BUILDERS, load_dataset_dict
+from .dataset_io import _FILE_BUILDERS, check_utf8, load_dataset_dict
 
 
 logger = logging.get_logger(__name__)
@@ -179,12 +179,16 @@ Record = tuple[str, str, str, int]
 
 
 def _to_dataset(records: list[Record], label_names: Sequence[str], where: str) -> datasets.Dataset:
-    kept = [record for record in records if record[1]]
-    if len(kept) < len(records):
-        logger.warning(
-            f"{where}: dropped {len(records) - len(kept)} of {len(records)} rows whose text is empty after cleaning."
+    num_empty = sum(1 for record in records if not record[1])
+    if records and num_empty == len(records):
+        raise ValueError(
+            f"{where}: all {len(records):,} texts are empty after cleaning (expected a text in at least one row)."
         )
-    columns = list(zip(*kept)) if kept else [(), (), (), ()]
+    if num_empty:
+        # Kept, so a split has every row of its source (20 Newsgroups' official sizes): the tokenizers read an empty
+        # text, and the generator makes an unconditional image from an empty prompt.
+        logger.warning(f"{where}: {num_empty:,} of {len(records):,} rows have an empty text after cleaning; kept.")
+    columns = list(zip(*records)) if records else [(), (), (), ()]
     return datasets.Dataset.from_dict(
         {name: list(values) for name, values in zip(("id", "text", "prompt", "label"), columns)},
         features=lugpi_features(label_names),
@@ -375,6 +379,10 @@ def read_cwi_file(path: str | Path, sep_token: str = "[SEP]", *, allow_unlabelle
     the target word or phrase, `label` the binary column (`simple`/`complex`), `id` is `<file stem>-<line>`.
     WikiNews's `#<doc>-<sentence>` marker is removed from the sentence.
 
+    The file must be UTF-8. A field longer than the `csv` module's field size limit (`csv.field_size_limit()`,
+    131,072 characters unless the caller raised it) is an error naming the line: the limit is left as it is,
+    since it is global to the process and a sentence that long means a broken file, not a long sentence.
+
     Args:
         path (`str` or `Path`):
             A TSV file with the 11 columns of the labelled release.
@@ -393,12 +401,13 @@ def read_cwi_file(path: str | Path, sep_token: str = "[SEP]", *, allow_unlabelle
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{path}: no such file (expected a CWI 2018 tab-separated file).")
+    check_utf8(path)
     accepted = (_CWI_COLUMNS, _CWI_UNLABELLED_COLUMNS) if allow_unlabelled else (_CWI_COLUMNS,)
     records: list[Record] = []
     num_columns = None
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        for row in reader:
+        for row in _csv_rows(reader, path):
             if not row:
                 continue
             where = f"{path}, line {reader.line_num}"
@@ -416,6 +425,18 @@ def read_cwi_file(path: str | Path, sep_token: str = "[SEP]", *, allow_unlabelle
             "Put the gold-labelled file (11 columns) there to evaluate on it."
         )
     return _to_dataset(records, CWI_LABEL_NAMES, str(path))
+
+
+def _csv_rows(reader, path: Path) -> Iterator[list[str]]:
+    # The csv module's field size limit (131,072 characters) stays as it is: it is global to the process, and a
+    # CWI sentence that long means a broken file (a lost line break), not a long sentence.
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise ValueError(
+            f"{path}, line {reader.line_num}: {error} (expected CWI 2018 rows, one target per line; "
+            f"the csv module's field size limit is {csv.field_size_limit():,} characters)."
+        ) from None
 
 
 def _cwi_record(row: list[str], where: str, row_id: str, sep_token: str) -> Record:
@@ -499,26 +520,34 @@ def _load_table(
                 raise ValueError(
                     f"{name} ({source_split} split): no {role} column {column!r} (columns: {dataset.column_names})."
                 )
+        if not len(dataset):
+            raise ValueError(f"{name} ({source_split} split): no rows (expected a table with a header and rows).")
         splits[split] = (source_split, dataset)
     if "train" not in splits:
         raise ValueError(f"{name}: no train split (splits: {list(raw)}).")
 
+    labels = {split: dataset[label_column][:] for split, (_, dataset) in splits.items()}
+    located = {split: f"{name} ({source_split} split)" for split, (source_split, _) in splits.items()}
+    _check_labels(labels, located, label_column)
     label_feature = splits["train"][1].features[label_column]
     if label_names is None and isinstance(label_feature, datasets.ClassLabel):
         label_names = label_feature.names
     # Raw labels (strings, or numbers without names): the sorted distinct values become the class names.
-    label_index = None if label_names is not None else _label_index([d[label_column][:] for _, d in splits.values()])
+    label_index = None if label_names is not None else _label_index(list(labels.values()))
     if label_index is not None:
         label_names = list(label_index)
 
     prepared = {}
     for split, (source_split, dataset) in splits.items():
-        where = f"{name} ({source_split} split)"
+        where = located[split]
         prompts = dataset[prompt_column][:] if prompt_column else None
         records = []
-        for row, (text, label) in enumerate(zip(dataset[text_column][:], dataset[label_column][:])):
-            if label is None:
-                raise ValueError(f"{where}, row {row} (counting from 0): no value in label column {label_column!r}.")
+        for row, (text, label) in enumerate(zip(dataset[text_column][:], labels[split])):
+            if text is not None and not isinstance(text, str):
+                raise ValueError(
+                    f"{where}, row {row} (counting from 0): {type(text).__name__} {text!r} in text column "
+                    f"{text_column!r}, expected a string."
+                )
             if label_index is not None:
                 label = label_index[str(label)]
             elif not isinstance(label, int) or not -1 <= label < len(label_names):
@@ -539,6 +568,53 @@ def _load_table(
     if "validation" not in prepared:
         prepared["train"], prepared["validation"] = _split_off(prepared["train"], num_rows, seed)
     return datasets.DatasetDict({split: prepared[split] for split in _SPLITS})
+
+
+def _label_kind(value) -> str | None:
+    """`"number"`, `"name"` or `"boolean"`: what kind of class label `value` is; `None` if it is none."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return "name"
+        # A CSV column holding both `0` and `pos` comes as strings: `"0"` is still a class index in disguise.
+        return "number"
+    return None
+
+
+def _check_labels(labels: dict[str, Sequence], located: dict[str, str], label_column: str) -> None:
+    """
+    Every row has a label, all of one kind: a missing or NaN label, a list, or `0` beside `"pos"` in one column
+    would otherwise become a class of its own.
+    """
+    first_of_kind: dict[str, tuple[str, int, object]] = {}
+    for split, values in labels.items():
+        for row, value in enumerate(values):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                raise ValueError(
+                    f"{located[split]}, row {row} (counting from 0): no label in column {label_column!r} "
+                    f"(empty or NaN; expected a class name or index in every row)."
+                )
+            kind = _label_kind(value)
+            if kind is None:
+                raise ValueError(
+                    f"{located[split]}, row {row} (counting from 0): label {value!r} in column {label_column!r}, "
+                    "expected a class name or index."
+                )
+            if kind not in first_of_kind:
+                first_of_kind[kind] = (split, row, value)
+            if len(first_of_kind) > 1:
+                first_kind, (first_split, first_row, first_value) = next(iter(first_of_kind.items()))
+                there = "" if first_split == split else f" of {located[first_split]}"
+                raise ValueError(
+                    f"{located[split]}, row {row} (counting from 0): label {value!r} in column {label_column!r} "
+                    f"is a {kind}, but row {first_row}{there} has the {first_kind} {first_value!r} "
+                    "(expected labels of one type: all class names or all class indices)."
+                )
 
 
 def _label_index(columns: list[Sequence]) -> dict[str, int]:
@@ -585,7 +661,8 @@ def load_lugpi_dataset(
       `20news-18828` tree, its `.tar.gz`, or a folder holding it. The header block (`From:`, `Subject:`, ...),
       quoted `From:`/`Subject:` lines and e-mail addresses are removed (see `clean_newsgroups_text`); files that
       are not UTF-8 are read as latin-1. Labels: the 20 group names, sorted; ids `train/alt.atheism/49960`.
-      20news-18828 has no official split: 33% becomes the test split, as the paper's 6,214 of 18,828.
+      20news-18828 has no official split: 33% becomes the test split and 10% of the rest validation, the
+      paper's 11,353 / 1,261 / 6,214; 20news-bydate gives 10,183 / 1,131 / 7,532 (its 11,314 train posts split).
     - `"cwi-news"`, `"cwi-wikinews"`: `data_dir` is a folder with the CWI 2018 files (`News_Train.tsv`,
       `News_Dev.tsv`, `News_Test.tsv`, or `WikiNews_*`), read by `read_cwi_file`: one row per target, the target
       marked by `sep_token` in `text`, the target alone as `prompt`, labels `simple`, `complex`. The official
@@ -601,7 +678,10 @@ def load_lugpi_dataset(
     numbers (their sorted values become the names). Splits named `dev`, `valid` or `val` count as validation; a missing
     validation or test split is carved off train (`validation_fraction` each). Ids are `<source split>-<row>`.
 
-    Rows whose text is empty after cleaning are dropped, and their number is logged.
+    Rows whose text is empty after cleaning are kept (every split has all the rows of its source), and their number
+    is logged as a warning; a split whose texts are all empty is a `ValueError`. So are a missing or NaN label,
+    labels of two types in one column (`0` beside `"pos"`), and a local file that is not UTF-8 or a Parquet file
+    that cannot be read: each names the file, and the row, line and column where there is one.
 
     Args:
         name (`str`):

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
 import uuid
 from pathlib import Path
 
 import datasets
+import pyarrow as pa
+import pyarrow.parquet as pq
+from datasets.exceptions import DatasetGenerationError
 from transformers.utils import logging
 
 from .outputs import check_replaceable
@@ -19,6 +23,92 @@ logger = logging.get_logger(__name__)
 # What `save_to_disk` always writes: how `save_to_disk_atomic` knows an earlier dataset it may replace.
 SAVE_TO_DISK_RECORDS = ("dataset_dict.json", "state.json")
 _FILE_BUILDERS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+_TEXT_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl")
+_UTF8_CHUNK = 1 << 24
+
+
+def check_utf8(path: str | Path) -> None:
+    """
+    Raise a one-line `ValueError` naming `path` and the line of its first byte that is not UTF-8.
+
+    Read in chunks, so a file of any size costs one pass and little memory. A UTF-8 byte-order mark is accepted.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines_before = 0  # newlines in the bytes already decoded
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(_UTF8_CHUNK)
+            # An incomplete character at a chunk's end waits in the decoder's buffer and holds no newline.
+            pending = decoder.getstate()[0]
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                data = pending + chunk
+                line = lines_before + data.count(b"\n", 0, error.start) + 1
+                raise ValueError(
+                    f"{path}, line {line}: byte 0x{data[error.start]:02x} is not UTF-8 "
+                    "(expected a UTF-8 text file; re-save it as UTF-8)."
+                ) from None
+            if not chunk:
+                return
+            lines_before += chunk.count(b"\n")
+
+
+def _check_parquet_footers(files: list[Path]) -> None:
+    # A truncated shard loses its footer, the last bytes of the file: reading the footers is cheap and names it.
+    for file in files:
+        try:
+            pq.read_metadata(file)
+        except (pa.ArrowException, OSError) as error:
+            raise ValueError(
+                f"{file}: not a readable Parquet file, truncated or corrupted ({_one_line(error)})."
+            ) from None
+
+
+def _one_line(error: BaseException) -> str:
+    # datasets wraps the builder's error in a DatasetGenerationError that says only "An error occurred".
+    while isinstance(error, DatasetGenerationError) and error.__cause__ is not None:
+        error = error.__cause__
+    return " ".join(f"{type(error).__name__}: {error}".split())
+
+
+def _first_unreadable(files: list[Path], read) -> tuple[Path, BaseException] | tuple[None, None]:
+    """The first of `files` that `read` fails on, and its error: a load failed and the user needs the file."""
+    for file in files:
+        try:
+            read(file)
+        except (pa.ArrowException, OSError, ValueError) as error:
+            return file, error
+    return None, None
+
+
+def _read_arrow_file(file: Path) -> None:
+    with pa.memory_map(str(file)) as source:
+        pa.ipc.open_stream(source).read_all()
+
+
+def _load_parquet(path: Path, files: list[Path]) -> datasets.DatasetDict:
+    _check_parquet_footers(files)
+    try:
+        if path.is_dir():
+            return datasets.load_dataset("parquet", data_dir=str(path))
+        return datasets.load_dataset("parquet", data_files=str(path))
+    except (DatasetGenerationError, pa.ArrowException, OSError) as error:
+        file, cause = _first_unreadable(files, pq.read_table)
+        raise ValueError(
+            f"{file or path}: not a readable Parquet file, corrupted ({_one_line(cause or error)})."
+        ) from error
+
+
+def _load_from_disk(path: Path):
+    try:
+        return datasets.load_from_disk(str(path))
+    except (pa.ArrowException, OSError) as error:
+        file, cause = _first_unreadable(sorted(path.rglob("*.arrow")), _read_arrow_file)
+        raise ValueError(
+            f"{file or path}: not a readable Arrow file of a saved dataset, truncated or corrupted "
+            f"({_one_line(cause or error)})."
+        ) from error
 
 
 def load_dataset_dict(name_or_path: str | Path, config_name: str | None = None) -> datasets.DatasetDict:
@@ -26,17 +116,22 @@ def load_dataset_dict(name_or_path: str | Path, config_name: str | None = None) 
     Load a `DatasetDict` from what a LUGPI stage wrote or a user points at:
 
     - a directory written by `save_to_disk` (a `DatasetDict`, or a single `Dataset`, returned as `train`);
-    - a directory of Parquet files, or a csv/json/parquet file;
+    - a directory of Parquet files, or a csv/tsv/json/jsonl/parquet file;
     - otherwise a dataset id on the Hugging Face Hub, with `config_name` if it has several.
+
+    Bad local files are a one-line `ValueError` naming the file: a text file that is not UTF-8 (with the line of
+    the first bad byte), a truncated or corrupted Parquet or Arrow file, a file of another type, or one `datasets`
+    cannot parse (with its parser's reason).
     """
     path = Path(name_or_path)
     if path.is_dir():
         if (path / "dataset_dict.json").is_file():
-            return datasets.load_from_disk(str(path))
+            return _load_from_disk(path)
         if (path / "state.json").is_file():
-            return datasets.DatasetDict({"train": datasets.load_from_disk(str(path))})
-        if any(path.rglob("*.parquet")):
-            return datasets.load_dataset("parquet", data_dir=str(path))
+            return datasets.DatasetDict({"train": _load_from_disk(path)})
+        parquet_files = sorted(path.rglob("*.parquet"))
+        if parquet_files:
+            return _load_parquet(path, parquet_files)
         raise ValueError(
             f"{path}: not a dataset directory (expected `save_to_disk` output with dataset_dict.json or "
             "state.json, or Parquet files)."
@@ -44,8 +139,21 @@ def load_dataset_dict(name_or_path: str | Path, config_name: str | None = None) 
     if path.suffix in _FILE_BUILDERS:
         if not path.is_file():
             raise ValueError(f"{path}: no such file.")
+        if path.suffix == ".parquet":
+            return _load_parquet(path, [path])
+        check_utf8(path)
         kwargs = {"delimiter": "\t"} if path.suffix == ".tsv" else {}
-        return datasets.load_dataset(_FILE_BUILDERS[path.suffix], data_files=str(path), **kwargs)
+        try:
+            return datasets.load_dataset(_FILE_BUILDERS[path.suffix], data_files=str(path), **kwargs)
+        except (DatasetGenerationError, pa.ArrowException, OSError, ValueError) as error:
+            raise ValueError(
+                f"{path}: cannot be read as {path.suffix[1:].upper()} ({_one_line(error)})."
+            ) from error
+    if path.is_file():
+        raise ValueError(
+            f"{path}: unsupported file type {path.suffix or '(no suffix)'!r} "
+            f"(expected one of {', '.join(_FILE_BUILDERS)}, or a dataset directory)."
+        )
     logger.info(f"{name_or_path} is not a local path; loading it from the Hugging Face Hub.")
     return datasets.load_dataset(str(name_or_path), config_name)
 
@@ -150,6 +258,7 @@ def check_label_names(names: list[str], what: str, other_names: list[str], other
 __all__ = [
     "SAVE_TO_DISK_RECORDS",
     "check_label_names",
+    "check_utf8",
     "config_label_names",
     "label_names",
     "load_dataset_dict",

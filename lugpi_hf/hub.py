@@ -6,21 +6,134 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
 from huggingface_hub import CommitOperationAdd, HfApi
-from transformers import AutoConfig
-from transformers.utils import logging
+from transformers import AutoConfig, Trainer
+from transformers.trainer_utils import HubStrategy, SaveStrategy
+from transformers.utils import PushInProgress, hf_api, logging
 
-from .locking import is_lock_file
 from .model_card import load_card_info, render_model_card
 
 
 logger = logging.get_logger(__name__)
 
-# Trainer leftovers that do not belong in a model repository.
-_LOCAL_ONLY = ("checkpoint-", "runs/", "lugpi_stage.json", "lugpi_card.json")
+# What a model repository holds: weights, config, tokenizer or processor files, the card and remote code, all at
+# the top of the model directory. The rest of a training output directory stays local: `training_args.bin` (it
+# pickles every argument, a `hub_token` included), `checkpoint-*`, `trainer_state.json`, `*_results.json`, our
+# records (`lugpi_stage.json`, `lugpi_card.json`, `lugpi_teacher_cache.json`) and lock files. An allow-list, so a
+# file some later version writes there stays local until it is named here.
+MODEL_FILE_PATTERNS = (
+    "*.safetensors",
+    "*.safetensors.index.json",
+    "config.json",
+    "generation_config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "added_tokens.json",
+    "vocab.txt",
+    "vocab.json",
+    "merges.txt",
+    "*.model",
+    "chat_template.jinja",
+    "chat_template.json",
+    "preprocessor_config.json",
+    "processor_config.json",
+    "video_preprocessor_config.json",
+    "README.md",
+    "*.py",
+)
+# `fnmatch`'s `*` also matches `/`: without this, `checkpoint-5/model.safetensors` would match `*.safetensors`.
+_SUBFOLDERS = ("*/*",)
+
+
+def model_files(model_dir: str | os.PathLike) -> list[Path]:
+    """The files of a saved model directory that belong in its Hub repository (see `MODEL_FILE_PATTERNS`)."""
+    model_dir = Path(model_dir)
+    return [
+        path
+        for path in sorted(model_dir.iterdir())
+        if path.is_file() and any(fnmatch(path.name, pattern) for pattern in MODEL_FILE_PATTERNS)
+    ]
+
+
+class ModelFilesPushMixin:
+    """
+    For `transformers.Trainer` subclasses: `push_to_hub`, and the pushes during training that `hub_strategy` asks
+    for, upload only the model's files (`MODEL_FILE_PATTERNS`). `Trainer` uploads its whole output directory except
+    checkpoints, `training_args.bin` included; with `hub_strategy="checkpoint"` or `"all_checkpoints"` it also
+    uploads whole checkpoints (optimizer state, `training_args.bin`), which this mixin does not.
+    """
+
+    def _upload_model_files(self, folder: str, commit_message: str, token: str | None, revision, run_as_future):
+        return hf_api().upload_folder(
+            repo_id=self.hub_model_id,
+            folder_path=folder,
+            commit_message=commit_message,
+            token=token,
+            run_as_future=run_as_future,
+            allow_patterns=list(MODEL_FILE_PATTERNS),
+            ignore_patterns=list(_SUBFOLDERS),
+            revision=revision,
+        )
+
+    def push_to_hub(
+        self,
+        commit_message: str | None = "End of training",
+        blocking: bool = True,
+        token: str | None = None,
+        revision: str | None = None,
+        private: bool | None = None,
+        **kwargs,
+    ):
+        # `Trainer.push_to_hub`'s steps, with the upload restricted to the model's files.
+        self.callback_handler.on_push_begin(self.args, self.state, self.control)
+        model_name = kwargs.pop("model_name", None)
+        if model_name is None and self.args.should_save:
+            model_name = (self.args.hub_model_id or Path(self.args.output_dir).name).split("/")[-1]
+        token = token if token is not None else self.args.hub_token
+        if self.hub_model_id is None:
+            self.init_hf_repo(token=token, private=private)
+        self.save_model(_internal_call=True)
+        if not self.is_world_process_zero():
+            return None
+        self.create_model_card(model_name=model_name, **kwargs)
+        self._finish_current_push()
+        return self._upload_model_files(
+            self.args.output_dir, commit_message, token, revision or self.args.hub_revision, not blocking
+        )
+
+    def _push_from_checkpoint(self, checkpoint_folder: str) -> None:
+        if not self.is_world_process_zero() or self.args.hub_strategy == HubStrategy.END:
+            return
+        if not self.args.hub_always_push and self.push_in_progress is not None and not self.push_in_progress.is_done():
+            return
+        if self.args.hub_strategy in (HubStrategy.CHECKPOINT, HubStrategy.ALL_CHECKPOINTS):
+            logger.warning_once(
+                f"hub_strategy={self.args.hub_strategy.value}: only the model's files are pushed, not whole "
+                "checkpoints (they hold training_args.bin and the optimizer state); resume from the local ones."
+            )
+        self.callback_handler.on_push_begin(self.args, self.state, self.control)
+        # The checkpoint folder holds everything the model needs (weights, config, processor, remote code).
+        if self.args.save_strategy == SaveStrategy.STEPS:
+            commit_message = f"Training in progress, step {self.state.global_step}"
+        else:
+            commit_message = f"Training in progress, epoch {int(self.state.epoch)}"
+        job = self._upload_model_files(
+            checkpoint_folder, commit_message, self.args.hub_token, self.args.hub_revision, True
+        )
+        if self.push_in_progress is None or self.push_in_progress.is_done():
+            self.push_in_progress = PushInProgress([job])
+        else:
+            self.push_in_progress.jobs.append(job)
+
+
+class ModelFilesTrainer(ModelFilesPushMixin, Trainer):
+    """A plain `transformers.Trainer` that pushes only the model's files: the baseline and image-only recipes."""
+
 
 
 def push_model_dir(
@@ -33,8 +146,8 @@ def push_model_dir(
     card_overrides: dict[str, Any] | None = None,
 ) -> str:
     r"""
-    Push a saved teacher or student (weights, config, processor or tokenizer, remote code for a teacher) to
-    `repo_id` in one commit. When the directory holds LUGPI card information, the card is rendered again for
+    Push a saved teacher or student (weights, config, processor or tokenizer, remote code for a teacher: the files
+    `MODEL_FILE_PATTERNS` names, nothing else of the directory) to `repo_id` in one commit. When the directory holds LUGPI card information, the card is rendered again for
     `repo_id`, so its usage snippet names the repository it is in.
 
     Args:
@@ -52,20 +165,15 @@ def push_model_dir(
     Returns:
         `str`: the URL of the commit.
     """
+    from .model_card import load_card_info, render_model_card
+
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").is_file():
         raise ValueError(f"{model_dir}: not a saved model (no config.json); expected a teacher or student directory.")
-    files = [
-        path
-        for path in sorted(model_dir.rglob("*"))
-        if path.is_file()
-        and not path.relative_to(model_dir).as_posix().startswith(_LOCAL_ONLY)
-        and not is_lock_file(path)
-    ]
     operations = [
-        CommitOperationAdd(path_in_repo=path.relative_to(model_dir).as_posix(), path_or_fileobj=str(path))
-        for path in files
-        if path.relative_to(model_dir).as_posix() != "README.md"
+        CommitOperationAdd(path_in_repo=path.name, path_or_fileobj=str(path))
+        for path in model_files(model_dir)
+        if path.name != "README.md"
     ]
     info = load_card_info(model_dir)
     if info is not None:
@@ -183,4 +291,14 @@ def run_push(args: PushArguments) -> dict[str, str]:
     return {args.path: push_artefact(args.path, args.repo_id, private=private, token=args.token)}
 
 
-__all__ = ["PushArguments", "push_artefact", "push_model_dir", "push_run", "run_push"]
+__all__ = [
+    "MODEL_FILE_PATTERNS",
+    "ModelFilesPushMixin",
+    "ModelFilesTrainer",
+    "PushArguments",
+    "model_files",
+    "push_artefact",
+    "push_model_dir",
+    "push_run",
+    "run_push",
+]

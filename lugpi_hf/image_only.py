@@ -2,8 +2,9 @@
 """Stage 6b, the image-only baselines: ViT or CLIP's vision encoder fine-tuned on the generated images alone.
 
 The paper's Table 1 reports these rows to show how much the images alone say about the labels. A plain
-`transformers.Trainer` runs them; a full CLIP checkpoint becomes `CLIPForImageClassification` (its vision tower
-and a linear head over the mean of the patch tokens).
+`transformers.Trainer` runs them (`lugpi_hf.hub.ModelFilesTrainer`, which pushes only the model's files); a full
+CLIP checkpoint becomes `CLIPForImageClassification` (its vision tower and a linear head over the mean of the patch
+tokens).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from transformers.utils import logging
 from .arguments import TrainingDataArguments, label_kwargs
 from .data_collator import ImageClassificationCollator
 from .dataset_io import label_names
+from .hub import ModelFilesTrainer
 from .metrics import compute_classification_metrics
 from .training_utils import load_train_eval_splits, train_save_evaluate
 
@@ -56,7 +58,7 @@ def train_image_only(script_args: ImageOnlyScriptArguments, training_args: Train
     # The collator reads the raw image column, which is not an argument of the model's forward.
     training_args.remove_unused_columns = False
     columns = [script_args.image_column, script_args.label_column]
-    trainer = Trainer(
+    trainer = ModelFilesTrainer(
         model=model,
         args=training_args,
         data_collator=ImageClassificationCollator(

@@ -18,6 +18,8 @@ from huggingface_hub import ModelCard, ModelCardData
 from transformers import PretrainedConfig
 from transformers.utils import logging
 
+from .hub import ModelFilesPushMixin
+
 
 logger = logging.get_logger(__name__)
 
@@ -174,11 +176,12 @@ def _describe_encoder(config: PretrainedConfig) -> str:
     return f"{name} ({shape})" if name else shape
 
 
-class LugpiModelCardMixin:
+class LugpiModelCardMixin(ModelFilesPushMixin):
     """
     For `transformers.Trainer` subclasses: write a LUGPI card on `save_model` and on `push_to_hub` (which would
-    otherwise write `Trainer`'s generic card). Set `card_kind` and, optionally, `card_metadata` (a dict of
-    [`LugpiCardInfo`] fields such as `dataset`, `generator`, `teacher`) on the trainer.
+    otherwise write `Trainer`'s generic card), and push only the model's files (see `ModelFilesPushMixin`). Set
+    `card_kind` and, optionally, `card_metadata` (a dict of [`LugpiCardInfo`] fields such as `dataset`,
+    `generator`, `teacher`) on the trainer.
     """
 
     card_kind: Literal["teacher", "student"]

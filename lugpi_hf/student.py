@@ -16,6 +16,7 @@ from transformers.utils import logging
 from .arguments import TrainingDataArguments, label_kwargs
 from .data_collator import LugpiDistillationCollator
 from .dataset_io import label_names
+from .hub import ModelFilesTrainer
 from .metrics import compute_classification_metrics
 from .trainer import LugpiDistillationTrainer
 from .training_utils import load_train_eval_splits, train_save_evaluate
@@ -88,7 +89,7 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
         columns = [script_args.text_column, script_args.label_column]
         kwargs["train_dataset"] = train_dataset.select_columns(columns)
         kwargs["eval_dataset"] = eval_dataset.select_columns(columns) if eval_dataset is not None else None
-        trainer = Trainer(**kwargs)
+        trainer = ModelFilesTrainer(**kwargs)
 
     return train_save_evaluate(trainer)
 

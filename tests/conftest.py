@@ -40,10 +40,10 @@ def shared_data() -> Path:
 @pytest.fixture
 def local_hub(tmp_path):
     """
-    A loopback-only Hugging Face Hub (`lugpi_hf.testing_hub.LocalHub`) for this test. The clients read the Hub
+    A loopback-only Hugging Face Hub (`tests/hub_server.py`'s `LocalHub`) for this test. The clients read the Hub
     settings at import time, so run them in a subprocess: `subprocess.run(..., env=local_hub.env(tmp_path / "home"))`.
     """
-    from lugpi_hf.testing_hub import LocalHub
+    from hub_server import LocalHub
 
     with LocalHub(tmp_path / "local-hub") as hub:
         yield hub

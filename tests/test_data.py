@@ -32,12 +32,12 @@ NEWSGROUPS = [
 ]  # fmt: skip
 
 
-def _dropped(caplog, where: str) -> tuple[int, int]:
-    """(dropped, total) from the loader's log line about empty texts in `where`."""
+def _empty_texts(caplog, where: str) -> tuple[int, int]:
+    """(empty, total) from the loader's warning about the empty texts it kept in `where`."""
     for record in caplog.records:
-        match = re.search(r"dropped (\d+) of (\d+) rows", record.getMessage())
+        match = re.search(r"([\d,]+) of ([\d,]+) rows have an empty text after cleaning; kept", record.getMessage())
         if match and where in record.getMessage():
-            return int(match[1]), int(match[2])
+            return int(match[1].replace(",", "")), int(match[2].replace(",", ""))
     return 0, 0
 
 
@@ -178,13 +178,12 @@ def test_20newsgroups_from_the_real_tarball(shared_data, caplog):
     archive = shared_data / "20newsgroups" / "20news-bydate.tar.gz"
     with caplog.at_level(logging.WARNING):
         news = load_lugpi_dataset("20newsgroups", archive)
-    dropped_train, read_train = _dropped(caplog, "(train)")
-    dropped_test, read_test = _dropped(caplog, "(test)")
-    assert (read_train, read_test) == (11_314, 7_532)
-    assert len(news["train"]) + len(news["validation"]) + dropped_train == 11_314
-    assert len(news["test"]) + dropped_test == 7_532
-    assert 0 < dropped_train < 50  # posts with an empty body
-    assert len(news["validation"]) == round(0.1 * (11_314 - dropped_train))
+    # Every post, those with an empty body too: 11,314 train posts, 10% of them for validation.
+    assert [len(news[split]) for split in ("train", "validation", "test")] == [10_183, 1_131, 7_532]
+    # 18 train and 16 test posts have nothing but headers and quoted headers: kept, empty, counted.
+    assert _empty_texts(caplog, "(train)") == (18, 11_314)
+    assert _empty_texts(caplog, "(test)") == (16, 7_532)
+    assert sum(text == "" for split in news.values() for text in split["text"][:]) == 34
     assert news["train"].features["label"].names == NEWSGROUPS
     for split in news.values():
         assert len(set(split["label"])) == 20
@@ -236,14 +235,14 @@ def test_imdb_tree_and_tarball_give_the_same_dataset(tmp_path):
     assert "unsup" not in " ".join(from_tree["train"]["id"])
 
 
-def test_empty_texts_are_dropped_and_counted(tmp_path, caplog):
+def test_empty_texts_are_kept_and_counted(tmp_path, caplog):
     tree = _write_imdb_tree(tmp_path)
     (tree / "test" / "pos" / "3_9.txt").write_text("<br /><br />  ", encoding="utf-8")
     with caplog.at_level(logging.WARNING):
         imdb = load_lugpi_dataset("imdb", tree)
-    assert len(imdb["test"]) == 19
-    assert "test/pos/3_9" not in imdb["test"]["id"]
-    assert _dropped(caplog, "(test)") == (1, 20)
+    assert len(imdb["test"]) == 20
+    assert dict(zip(imdb["test"]["id"], imdb["test"]["text"]))["test/pos/3_9"] == ""
+    assert _empty_texts(caplog, "(test)") == (1, 20)
 
 
 def _write_newsgroups_tree(root, version, groups=("comp.graphics", "rec.autos", "sci.space"), posts=10):
@@ -276,6 +275,31 @@ def test_20newsgroups_18828_gets_the_paper_split_shares(tmp_path):
     assert [len(news[split]) for split in ("train", "validation", "test")] == [181, 20, 99]
     assert news["test"][0]["id"].count("/") == 1  # `<group>/<number>`: no official split in 18828
     assert set(news["test"]["label"]) == {0, 1, 2}
+
+
+# Posts per group in 20news-18828: 18,828 in all.
+NEWSGROUPS_18828_COUNTS = [
+    799, 973, 985, 982, 961, 980, 972, 990, 994, 994, 999, 991, 981, 990, 987, 997, 910, 940, 775, 628,
+]  # fmt: skip
+
+
+def test_20newsgroups_18828_gives_the_paper_split_exactly(tmp_path, caplog):
+    root = tmp_path / "20news-18828"
+    empty_bodies = 0
+    for group, count in zip(NEWSGROUPS, NEWSGROUPS_18828_COUNTS):
+        (root / group).mkdir(parents=True)
+        for number in range(count):
+            # Headers reduced to From and Subject, as in 18828; some posts have nothing but quoted headers.
+            body = "> From: a@b.org" if number % 500 == 7 else f"Post {number} in {group}, mail me@{group}.org."
+            empty_bodies += number % 500 == 7
+            (root / group / str(50_000 + number)).write_text(f"From: x{number}@y.edu\nSubject: s\n\n{body}")
+    with caplog.at_level(logging.WARNING):
+        news = load_lugpi_dataset("20newsgroups", root)
+    assert [len(news[split]) for split in ("train", "validation", "test")] == [11_353, 1_261, 6_214]
+    assert _empty_texts(caplog, "(20news-18828)") == (empty_bodies, 18_828)
+    assert sum(text == "" for split in news.values() for text in split["text"][:]) == empty_bodies
+    assert len({row_id for split in news.values() for row_id in split["id"][:]}) == 18_828
+    assert news["test"].features["label"].names == NEWSGROUPS
 
 
 def test_clean_imdb_text_keeps_text_that_looks_like_tags():
@@ -372,8 +396,8 @@ def test_hub_copies_of_imdb_and_20newsgroups(monkeypatch):
     assert imdb["test"][3] == {"id": "test-3", "text": "Film 3. Fine.", "prompt": "Film 3. Fine.", "label": 1}
     news = load_lugpi_dataset("20newsgroups")
     assert news["train"].features["label"].names == ["alt.atheism", "comp.graphics"]
-    assert len(news["test"]) == 6  # two empty texts dropped
-    assert set(news["test"]["text"]) == {"Mail now"}
+    assert len(news["test"]) == 8  # two empty texts kept
+    assert sorted(set(news["test"]["text"])) == ["", "Mail now"]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -433,7 +457,7 @@ def test_bad_names_folders_and_columns(tmp_path):
         load_lugpi_dataset(str(path), text_column="review", label_column="label")
     unlabelled = tmp_path / "unlabelled.csv"
     unlabelled.write_text("review,stars\nnice,5\nbad,\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"unlabelled\.csv \(train split\), row 1 .*: no value in label column"):
+    with pytest.raises(ValueError, match=r"unlabelled\.csv \(train split\), row 1 .*: no label in column 'stars'"):
         load_lugpi_dataset(str(unlabelled), text_column="review", label_column="stars")
     with pytest.raises(ValueError, match="pass text_column and label_column"):
         load_lugpi_dataset(str(path))
@@ -441,3 +465,79 @@ def test_bad_names_folders_and_columns(tmp_path):
         load_lugpi_dataset(str(path), tmp_path, text_column="review", label_column="stars")
     with pytest.raises(ValueError, match=r"validation_fraction is 1\.5"):
         load_lugpi_dataset("imdb", validation_fraction=1.5)
+
+
+def test_cwi_file_that_is_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "News_Dev.tsv"
+    path.write_bytes(f"{GOOD_ROW}\n{GOOD_ROW}\n".encode() + GOOD_ROW.replace("cat", "c\xe2t").encode("latin-1"))
+    with pytest.raises(ValueError, match=r"News_Dev\.tsv, line 3: byte 0xe2 is not UTF-8"):
+        read_cwi_file(path)
+
+
+def test_cwi_field_over_the_csv_field_size_limit_names_the_line(tmp_path):
+    path = tmp_path / "News_Train.tsv"
+    huge = "word " * 30_000  # 150,000 characters: a lost line break, not a sentence
+    path.write_text(f"{GOOD_ROW}\nHIT1\t{huge}\t4\t7\tcat\t10\t10\t1\t0\t1\t0.05\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"News_Train\.tsv, line 2: field larger than field limit \(131072\)"):
+        read_cwi_file(path)
+
+
+@pytest.mark.parametrize(
+    "file_name, content",
+    [
+        ("nan.csv", "review,stars\nnice,1\nfine,2\nmeh,\nbad,0\n"),
+        ("nan.jsonl", '{"review": "a", "stars": 1.0}\n{"review": "b", "stars": 2.0}\n{"review": "c", "stars": NaN}\n'),
+        ("null.jsonl", '{"review": "a", "stars": 1}\n{"review": "b", "stars": 2}\n{"review": "c", "stars": null}\n'),
+    ],
+)
+def test_nan_or_missing_label_names_column_and_first_row(tmp_path, file_name, content):
+    path = tmp_path / file_name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=rf"{re.escape(file_name)} \(train split\), row 2 \(counting from 0\): no label in column 's"
+    ):
+        load_lugpi_dataset(str(path), text_column="review", label_column="stars")
+
+
+@pytest.mark.parametrize(
+    "file_name, content",
+    [
+        ("mixed.csv", "review,stars\nnice,pos\nfine,pos\nbad,0\nmeh,neg\n"),
+        (
+            "mixed.jsonl",
+            '{"review": "a", "stars": "pos"}\n{"review": "b", "stars": "pos"}\n{"review": "c", "stars": 0}\n',
+        ),
+    ],
+)
+def test_labels_of_mixed_types_name_column_and_rows(tmp_path, file_name, content):
+    path = tmp_path / file_name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(
+        ValueError,
+        match=rf"{re.escape(file_name)} \(train split\), row 2 .*: label '?0'? in column 'stars' is a number, "
+        r"but row 0 has the name 'pos' \(expected labels of one type",
+    ):
+        load_lugpi_dataset(str(path), text_column="review", label_column="stars")
+
+
+def test_mixed_label_types_across_splits_name_both(tmp_path):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    datasets.Dataset.from_dict({"t": ["a", "b"], "y": ["neg", "pos"]}).to_parquet(str(folder / "train.parquet"))
+    datasets.Dataset.from_dict({"t": ["c", "d"], "y": [0, 1]}).to_parquet(str(folder / "test.parquet"))
+    with pytest.raises(ValueError, match=r"\(test split\), row 0 .*is a number, but row 0 of .*\(train split\) has"):
+        load_lugpi_dataset(str(folder), text_column="t", label_column="y")
+
+
+def test_split_whose_texts_are_all_empty_is_an_error(tmp_path):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    datasets.Dataset.from_dict({"t": ["a", "b", "c"], "y": [0, 1, 0]}).to_parquet(str(folder / "train.parquet"))
+    datasets.Dataset.from_dict({"t": ["", "  ", None], "y": [0, 1, 0]}).to_parquet(str(folder / "test.parquet"))
+    with pytest.raises(ValueError, match=r"parquet \(test split\): all 3 texts are empty after cleaning"):
+        load_lugpi_dataset(str(folder), text_column="t", label_column="y")
+    tree = _write_imdb_tree(tmp_path / "imdb", reviews_per_class=2)
+    for review in (tree / "test").glob("*/*.txt"):
+        review.write_text("<br /><br /> ", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"aclImdb \(test\): all 4 texts are empty after cleaning"):
+        load_lugpi_dataset("imdb", tree)

@@ -509,7 +509,7 @@ def test_dataset_card_names_generator_settings_seed_rule_and_preprocessing(pipel
 
 
 def test_push_generated_dataset_round_trip_through_a_local_hub(local_hub, pipeline, tmp_path):
-    from lugpi_hf.testing_hub import DEFAULT_USER
+    from hub_server import DEFAULT_USER
 
     prepared = datasets.DatasetDict({"train": make_prepared(3), "validation": make_prepared(2, start=3)})
     generated = generate_privileged_images(prepared, pipeline, tmp_path / "out", **FAST)

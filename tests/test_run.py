@@ -93,7 +93,7 @@ def test_presets_and_config_errors(tmp_path):
 
 def test_push_the_run_and_load_it_back(demo_run, local_hub, tmp_path):
     """`lugpi push` with the real clients against the loopback Hub, then everything pulled back and compared."""
-    from lugpi_hf.testing_hub import DEFAULT_USER
+    from hub_server import DEFAULT_USER
 
     output_dir = demo_run[0]
     env = local_hub.env(tmp_path / "home")

@@ -1,20 +1,24 @@
 # Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
 """
-A loopback-only Hugging Face Hub for tests: the real clients talk to it over HTTP.
+A loopback-only Hugging Face Hub for the tests (not shipped: no HTTP server is part of `lugpi_hf`): the real
+clients talk to it over HTTP. No pip-installable server accepts real uploads offline (`hf-local-hub` does not speak
+huggingface_hub's upload protocol, `olah` is a read-only mirror), hence this one.
 
-[`LocalHub`] serves the part of the Hub HTTP API that `huggingface_hub`, `transformers` and `datasets` use to push
-and pull model and dataset repos: `create_repo`, `create_commit` / `upload_folder` / `push_to_hub`, `model_info` /
-`dataset_info`, `list_repo_files` / `list_repo_tree`, `hf_hub_download`, `snapshot_download`, `HfFileSystem`,
-`from_pretrained` (remote code included) and `load_dataset`. It is standard library only, binds to 127.0.0.1 on a
-free port, keeps its files in a directory, and stops when its `with` block ends.
+[`LocalHub`] serves the part of the Hub HTTP API that the tests' clients use to push and pull model and dataset
+repos: `create_repo`, `create_commit` / `upload_folder` / `push_to_hub`, `model_info` / `dataset_info`,
+`list_repo_files` / `list_repo_tree`, `hf_hub_download`, `snapshot_download`, `HfFileSystem` globbing,
+`from_pretrained` (remote code included) and `load_dataset`. Branches, refs, commit listings, `paths-info` and
+`whoami` are not served: no test uses them. It needs only the standard library and `huggingface_hub`, binds to
+127.0.0.1 on a free port, keeps its files in a directory, and stops when its `with` block ends.
 
-Files follow the Hub's git semantics: blob ids are git SHA-1s, every commit has an id and a parent, branches point
-at commits, and unknown repos, revisions and files get 404 answers with the Hub's `X-Error-Code`, so the clients
-raise their usual `RepositoryNotFoundError`, `RevisionNotFoundError` and `EntryNotFoundError`. Like the Hub, the
-preupload endpoint sends files matching the `filter=lfs` patterns of the repo's `.gitattributes` (weights, Parquet
-shards) and files over 10 MB through git LFS ("basic" transfer: one PUT to this server), and the rest inline, base64
-in the commit request. `datasets` needs the LFS path: it deletes each Parquet shard once its LFS upload is done.
-Xet is not served: clients must run with `HF_HUB_DISABLE_XET=1`.
+Files follow the Hub's git semantics: blob ids are git SHA-1s (`huggingface_hub.utils.sha.git_hash`), every
+commit has an id and a parent, `main` points at the last commit, and unknown repos, revisions and files get 404
+answers with the Hub's `X-Error-Code`, so the clients raise their usual `RepositoryNotFoundError`,
+`RevisionNotFoundError` and `EntryNotFoundError`. Like the Hub, the preupload endpoint sends files matching the
+`filter=lfs` patterns of the repo's `.gitattributes` (weights, Parquet shards) and files over 10 MB through git LFS
+("basic" transfer: one PUT to this server), and the rest inline, base64 in the commit request. `datasets` needs
+the LFS path: it deletes each Parquet shard once its LFS upload is done. Xet is not served: clients must run with
+`HF_HUB_DISABLE_XET=1`.
 
 The clients read `HF_ENDPOINT`, `HF_TOKEN`, `HF_HUB_DISABLE_XET` and the offline flags once, at import time, and copy
 the endpoint into several module constants, so patching them in a running process is not reliable. Run client code
@@ -28,7 +32,7 @@ Example:
 
 ```python
 >>> import subprocess, sys
->>> from lugpi_hf.testing_hub import LocalHub
+>>> from hub_server import LocalHub  # tests/ is on sys.path under pytest
 
 >>> with LocalHub(tmp_path / "hub") as hub:
 ...     code = "from lugpi_hf.testing import get_tiny_student; get_tiny_student().push_to_hub('me/tiny')"
@@ -43,6 +47,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
@@ -54,10 +59,10 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from transformers.utils import logging
+from huggingface_hub.utils.sha import git_hash
 
 
-logger = logging.get_logger(__name__)
+logger = logging.getLogger(__name__)
 
 DEFAULT_USER = "lugpi-tester"
 DUMMY_TOKEN = "hf_lugpi_local_test_hub_token"
@@ -139,10 +144,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _git_blob_id(data: bytes) -> str:
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
 def _lfs_pointer(sha256: str, size: int) -> bytes:
     return f"version https://git-lfs.github.com/spec/v1\noid sha256:{sha256}\nsize {size}\n".encode()
 
@@ -216,7 +217,7 @@ class HubStore:
             os.replace(tmp, path)
 
     def put_blob(self, data: bytes) -> str:
-        blob_id = _git_blob_id(data)
+        blob_id = git_hash(data)
         self._write("blobs", blob_id, data)
         return blob_id
 
@@ -253,11 +254,6 @@ class HubStore:
             self._commit(repo, None, {".gitattributes": _GITATTRIBUTES}, [], "initial commit", "")
             return repo
 
-    def delete_repo(self, repo_type: str, repo_id: str) -> None:
-        with self.lock:
-            self.get_repo(repo_type, repo_id)
-            del self.repos[(repo_type, repo_id)]
-
     def get_repo(self, repo_type: str, repo_id: str) -> _Repo:
         repo = self.repos.get((repo_type, repo_id))
         if repo is None:
@@ -271,17 +267,6 @@ class HubStore:
             if oid not in repo.commits:
                 raise HubError(404, f"Invalid rev id: {revision}", code="RevisionNotFound")
             return repo.commits[oid]
-
-    def create_branch(self, repo: _Repo, branch: str, starting_point: str | None) -> None:
-        with self.lock:
-            if branch in repo.branches:
-                raise HubError(409, f"Reference already exists: refs/heads/{branch}")
-            repo.branches[branch] = self.resolve(repo, starting_point or "main").oid
-
-    def delete_branch(self, repo: _Repo, branch: str) -> None:
-        with self.lock:
-            if branch == "main" or repo.branches.pop(branch, None) is None:
-                raise HubError(404, f"Invalid rev id: {branch}", code="RevisionNotFound")
 
     def commit(
         self,
@@ -431,15 +416,11 @@ class _Handler(BaseHTTPRequestHandler):
         store = self.server.hub.store
         if segments[:1] == ["api"]:
             rest = segments[1:]
-            if rest == ["whoami-v2"] and method == "GET":
-                return self._json(self._whoami())
             if rest == ["validate-yaml"] and method == "POST":
                 return self._json({"errors": [], "warnings": []})
-            if rest[:1] == ["telemetry"]:
-                return self._json({})
-            if rest[:1] == ["repos"] and rest[1:] in (["create"], ["delete"]) and method in ("POST", "DELETE"):
+            if rest == ["repos", "create"] and method == "POST":
                 self._require_token()
-                return self._repos(rest[1], json.loads(body or b"{}"))
+                return self._create_repo(json.loads(body or b"{}"))
             if len(rest) >= 3 and rest[0] in REPO_TYPES:
                 repo = self._get_repo(REPO_TYPES[rest[0]], f"{rest[1]}/{rest[2]}")
                 return self._repo_api(method, repo, rest[3:], query, body)
@@ -472,14 +453,6 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(
                 self._tree(repo, commit, "/".join(args[1:]), _flag(query, "recursive"), _flag(query, "expand"))
             )
-        if method == "POST" and action == "paths-info" and args:
-            form = parse_qs(body.decode())
-            commit = store.resolve(repo, args[0])
-            return self._json(self._paths_info(repo, commit, form.get("paths", []), _flag(form, "expand")))
-        if method == "GET" and action == "refs":
-            return self._json(self._refs(repo))
-        if method == "GET" and action == "commits" and args:
-            return self._json(self._commits(repo, store.resolve(repo, args[0])))
         if method == "POST" and action == "preupload" and args:
             self._require_token()
             return self._json(self._preupload(repo, args[0], json.loads(body)))
@@ -488,13 +461,6 @@ class _Handler(BaseHTTPRequestHandler):
             if _flag(query, "create_pr"):
                 raise HubError(400, "The local test hub does not support pull requests (create_pr=True).")
             return self._json(self._commit(repo, args[0], body))
-        if action == "branch" and args and method in ("POST", "DELETE"):
-            self._require_token()
-            if method == "DELETE":
-                store.delete_branch(repo, "/".join(args))
-            else:
-                store.create_branch(repo, "/".join(args), json.loads(body or b"{}").get("startingPoint"))
-            return self._json({})
         raise HubError(404, f"The local test hub does not implement {method} api/.../{'/'.join(rest)}.")
 
     # Endpoints
@@ -513,28 +479,12 @@ class _Handler(BaseHTTPRequestHandler):
             raise HubError(401, "Repository not found", code="RepoNotFound")
         return repo
 
-    def _whoami(self) -> dict:
-        self._require_token()
-        user = self.server.hub.store.user
-        return {
-            "type": "user",
-            "id": hashlib.sha1(user.encode()).hexdigest()[:24],
-            "name": user,
-            "fullname": user,
-            "email": None,
-            "orgs": [],
-            "auth": {"type": "access_token", "accessToken": {"displayName": "local-test-hub", "role": "write"}},
-        }
-
-    def _repos(self, action: str, payload: dict):
+    def _create_repo(self, payload: dict):
         store, endpoint = self.server.hub.store, self.server.hub.endpoint
         repo_type = payload.get("type") or "model"
         if repo_type not in URL_PREFIXES:
             raise HubError(400, f"Invalid repo type: {repo_type}")
         repo_id = f"{payload.get('organization') or store.user}/{payload['name']}"
-        if action == "delete":
-            store.delete_repo(repo_type, repo_id)
-            return self._json({})
         private = payload.get("private", payload.get("visibility") == "private")
         url = f"{endpoint}/{URL_PREFIXES[repo_type]}{repo_id}"
         try:
@@ -626,36 +576,6 @@ class _Handler(BaseHTTPRequestHandler):
         # Folders first, then files, each sorted: the Hub's order.
         ordered = sorted(children, key=lambda p: (p in commit.files, p))
         return [self._path_info(repo, commit, p, expand) for p in ordered]
-
-    def _paths_info(self, repo: _Repo, commit: _Commit, paths: list[str], expand: bool) -> list[dict]:
-        out = []
-        for path in paths:
-            path = path.strip("/")
-            if path in commit.files or any(p.startswith(path + "/") for p in commit.files):
-                out.append(self._path_info(repo, commit, path, expand))
-        return out
-
-    def _refs(self, repo: _Repo) -> dict:
-        branches = [
-            {"name": name, "ref": f"refs/heads/{name}", "targetCommit": oid}
-            for name, oid in sorted(repo.branches.items())
-        ]
-        return {"branches": branches, "converts": [], "tags": [], "pullRequests": []}
-
-    def _commits(self, repo: _Repo, commit: _Commit) -> list[dict]:
-        history = []
-        while commit is not None:
-            history.append(
-                {
-                    "id": commit.oid,
-                    "title": commit.title,
-                    "message": commit.message,
-                    "date": commit.date,
-                    "authors": [{"user": self.server.hub.store.user}],
-                }
-            )
-            commit = repo.commits.get(commit.parent) if commit.parent else None
-        return history
 
     def _preupload(self, repo: _Repo, revision: str, payload: dict) -> dict:
         store = self.server.hub.store

@@ -22,7 +22,7 @@ from lugpi_hf.testing import (
     get_tiny_tokenizer,
     make_toy_text_image_dataset,
 )
-from lugpi_hf.testing_hub import DEFAULT_USER, LocalHub
+from hub_server import DEFAULT_USER, LocalHub
 
 
 TEACHER, STUDENT, DATASET = f"{DEFAULT_USER}/tiny-teacher", f"{DEFAULT_USER}/tiny-student", f"{DEFAULT_USER}/toy"
