@@ -170,7 +170,7 @@ def require_columns(dataset: datasets.Dataset, columns, where: str = "The datase
     """Raise a one-line `ValueError` naming `where` and the first of `columns` that `dataset` lacks."""
     for column in columns:
         if column not in dataset.column_names:
-            raise ValueError(f"{where}: no column {column!r} (columns: {dataset.column_names}).")
+            raise ValueError(f"{where} has no {column!r} column (columns: {dataset.column_names}).")
 
 
 def label_names(dataset: datasets.Dataset, label_column: str = "label") -> list[str]:

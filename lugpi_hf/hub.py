@@ -15,8 +15,6 @@ from transformers import AutoConfig, Trainer
 from transformers.trainer_utils import HubStrategy, SaveStrategy
 from transformers.utils import PushInProgress, hf_api, logging
 
-from .model_card import load_card_info, render_model_card
-
 
 logger = logging.get_logger(__name__)
 
