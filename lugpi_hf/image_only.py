@@ -16,7 +16,7 @@ from transformers.utils import logging
 from .data_collator import ImageClassificationCollator
 from .dataset_io import label_names
 from .metrics import compute_classification_metrics
-from .training_utils import load_train_eval_splits, train_save_evaluate
+from .training_utils import load_train_eval_splits, seed_training, train_save_evaluate
 
 
 logger = logging.get_logger(__name__)
@@ -57,6 +57,7 @@ def load_image_classifier(name_or_path: str, names: list[str], **kwargs):
 
 def train_image_only(script_args: ImageOnlyScriptArguments, training_args: TrainingArguments) -> Trainer:
     """Fine-tune the image encoder on the generated images alone; save, evaluate and return the trainer."""
+    seed_training(training_args)
     train_dataset, eval_dataset = load_train_eval_splits(script_args, training_args)
     names = label_names(train_dataset, script_args.label_column)
     model, image_processor = load_image_classifier(script_args.vision_model_name_or_path, names)

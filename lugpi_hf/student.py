@@ -17,7 +17,7 @@ from .data_collator import LugpiDistillationCollator
 from .dataset_io import label_names
 from .metrics import compute_classification_metrics
 from .trainer import LugpiDistillationTrainer
-from .training_utils import load_train_eval_splits, train_save_evaluate
+from .training_utils import load_train_eval_splits, seed_training, train_save_evaluate
 from .training_args import LugpiDistillationArguments
 
 
@@ -69,6 +69,7 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
     """
     if distill and not isinstance(training_args, LugpiDistillationArguments):
         raise ValueError("Distillation needs LugpiDistillationArguments.")
+    seed_training(training_args)
     train_dataset, eval_dataset = load_train_eval_splits(script_args, training_args)
     names = label_names(train_dataset, script_args.label_column)
     model, tokenizer = load_student(script_args.student_model_name_or_path, names)

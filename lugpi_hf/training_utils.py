@@ -4,9 +4,22 @@ evaluate, save and push, in that order."""
 
 from __future__ import annotations
 
-from transformers import Trainer, TrainingArguments
+from transformers import Trainer, TrainingArguments, enable_full_determinism, set_seed
 
 from .dataset_io import load_dataset_dict
+
+
+def seed_training(training_args: TrainingArguments) -> None:
+    """
+    Seed Python, NumPy and torch with `training_args.seed` (with torch's deterministic algorithms as well when
+    `full_determinism` is set), as `Trainer` does in its constructor, but before any model is built or loaded:
+    the new heads (and the teacher's fusion layers) are initialised at `from_pretrained`, before the `Trainer`
+    exists, and a fresh process is not seeded the same way twice.
+    """
+    if training_args.full_determinism:
+        enable_full_determinism(training_args.seed)
+    else:
+        set_seed(training_args.seed)
 
 
 def load_train_eval_splits(script_args, training_args: TrainingArguments):
@@ -43,4 +56,4 @@ def train_save_evaluate(trainer: Trainer) -> Trainer:
     return trainer
 
 
-__all__ = ["load_train_eval_splits", "train_save_evaluate"]
+__all__ = ["load_train_eval_splits", "seed_training", "train_save_evaluate"]
