@@ -17,7 +17,7 @@ from .data_collator import LugpiDistillationCollator
 from .dataset_io import label_names
 from .metrics import compute_classification_metrics
 from .trainer import LugpiDistillationTrainer
-from .training_utils import load_train_eval_splits, seed_training, train_save_evaluate
+from .training_utils import divide_loss_for_accumulation, load_train_eval_splits, seed_training, train_save_evaluate
 from .training_args import LugpiDistillationArguments
 
 
@@ -98,7 +98,7 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
         columns = [script_args.text_column, script_args.label_column]
         kwargs["train_dataset"] = train_dataset.select_columns(columns)
         kwargs["eval_dataset"] = eval_dataset.select_columns(columns) if eval_dataset is not None else None
-        trainer = Trainer(**kwargs)
+        trainer = divide_loss_for_accumulation(Trainer(**kwargs))
 
     return train_save_evaluate(trainer)
 

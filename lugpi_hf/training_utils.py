@@ -22,6 +22,21 @@ def seed_training(training_args: TrainingArguments) -> None:
         set_seed(training_args.seed)
 
 
+def divide_loss_for_accumulation(trainer: Trainer) -> Trainer:
+    """
+    Make a plain `Trainer` divide the model's loss by the gradient accumulation steps, so that accumulating 2
+    batches of b rows gives the update of one batch of 2b rows.
+
+    `Trainer` takes a model whose `forward` accepts `**kwargs` to normalise its loss by `num_items_in_batch` (the
+    labelled rows of all the accumulated batches), passes that count in, and back-propagates the loss undivided.
+    Classification heads such as DistilBERT's and CLIP's accept `**kwargs` but return a plain batch mean, which
+    would then count twice with 2 accumulated batches. A batch mean divided by the accumulation steps is right for
+    every classifier (the rows of a classification batch all carry a label), including those that do use the count.
+    """
+    trainer.model_accepts_loss_kwargs = False
+    return trainer
+
+
 def load_train_eval_splits(script_args, training_args: TrainingArguments):
     """The training split and the evaluation split (`None` when absent and not needed) named by `script_args`."""
     if script_args.dataset_name is None:
@@ -56,4 +71,4 @@ def train_save_evaluate(trainer: Trainer) -> Trainer:
     return trainer
 
 
-__all__ = ["load_train_eval_splits", "seed_training", "train_save_evaluate"]
+__all__ = ["divide_loss_for_accumulation", "load_train_eval_splits", "seed_training", "train_save_evaluate"]
