@@ -28,10 +28,11 @@ from transformers import (
 )
 from transformers.utils import logging
 
-from .data_collator import ImageClassificationCollator, LugpiDistillationCollator, LugpiTextImageCollator
 from .arguments import TextImageDatasetArguments
+from .data_collator import ImageClassificationCollator, LugpiDistillationCollator, LugpiTextImageCollator
 from .dataset_io import check_label_names, config_label_names, label_names, load_split
 from .metrics import compute_classification_metrics
+from .statistics import SeedSummary, summarize_seeds
 
 
 logger = logging.get_logger(__name__)
@@ -88,7 +89,8 @@ def evaluate_model(
     label_column: str = "label",
     max_length: int | None = None,
     device: str | torch.device | None = None,
-) -> ModelEvaluation:
+    return_predictions: bool = False,
+) -> ModelEvaluation | tuple[ModelEvaluation, ExamplePredictions]:
     r"""
     Accuracy and macro-F1 of one saved model on a labelled split.
 
@@ -114,6 +116,9 @@ def evaluate_model(
             Longest tokenized text. Defaults to the tokenizer's limit.
         device (`str` or `torch.device`, *optional*):
             Defaults to CUDA when available, else CPU.
+        return_predictions (`bool`, *optional*, defaults to `False`):
+            Also return the per-example logits, as an [`ExamplePredictions`] (for [`write_predictions`] and the
+            bootstrap over seeds): the result is then a tuple `(evaluation, predictions)`.
     """
     model, collator, columns = _load(group, model_name_or_path, text_column, image_column, max_length)
     for column in [*columns, label_column]:
@@ -133,7 +138,7 @@ def evaluate_model(
             logits.append(model(**batch.to(device)).logits.float().cpu().numpy())
     labels = np.asarray(dataset[label_column])
     metrics = compute_classification_metrics(EvalPrediction(predictions=np.concatenate(logits), label_ids=labels))
-    return ModelEvaluation(
+    evaluation = ModelEvaluation(
         group=group,
         name=name or Path(str(model_name_or_path)).name,
         model=str(model_name_or_path),
@@ -141,6 +146,13 @@ def evaluate_model(
         f1_macro=float(metrics["f1_macro"]),
         num_examples=len(labels),
     )
+    if not return_predictions:
+        return evaluation
+    ids = dataset["id"] if "id" in dataset.column_names else range(len(dataset))
+    predictions = ExamplePredictions(
+        model=evaluation.name, group=group, ids=[str(i) for i in ids], labels=labels, logits=np.concatenate(logits)
+    )
+    return evaluation, predictions
 
 
 def _sorted(results: list[ModelEvaluation]) -> list[ModelEvaluation]:
@@ -278,13 +290,310 @@ def run_evaluation(args: EvaluateArguments) -> tuple[list[ModelEvaluation], dict
     return results, paths
 
 
+# ---- Several training seeds: per-example predictions, mean ± std and the paired bootstrap ----
+
+PREDICTIONS_NAME = "predictions.parquet"
+
+
+@dataclass
+class ExamplePredictions:
+    r"""
+    One model's (and one seed's) logits on every example of a split, in the split's order.
+
+    Args:
+        model (`str`):
+            The model's name in the table.
+        group (`str`):
+            Its kind, one of [`GROUPS`].
+        ids (`list[str]`):
+            The examples' ids (the split's `id` column, or the row index when it has none).
+        labels (`np.ndarray` of shape `(num_examples,)`):
+            The examples' classes.
+        logits (`np.ndarray` of shape `(num_examples, num_labels)`):
+            The model's logits.
+        seed (`int`, *optional*):
+            The training seed of the model (set it when one model is trained with several seeds).
+    """
+
+    model: str
+    group: str
+    ids: list[str]
+    labels: np.ndarray
+    logits: np.ndarray
+    seed: int | None = None
+
+    @property
+    def predictions(self) -> np.ndarray:
+        """The predicted class of every example (the argmax of its logits)."""
+        return np.asarray(self.logits).argmax(axis=-1)
+
+
+def write_predictions(predictions: list[ExamplePredictions], path: str | os.PathLike) -> Path:
+    """
+    Write every model's and seed's per-example predictions as one Parquet file (written to a temporary name, then
+    renamed), with the columns `model`, `group`, `seed`, `id`, `label`, `prediction` and `logits` (a list of
+    floats per row), so that any other test can be run on them later. Returns the path.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not predictions:
+        raise ValueError("No predictions to write: evaluate at least one model with return_predictions=True.")
+    columns: dict[str, list] = {name: [] for name in ("model", "group", "seed", "id", "label", "prediction", "logits")}
+    for entry in predictions:
+        count = len(entry.ids)
+        if len(entry.labels) != count or len(entry.logits) != count:
+            raise ValueError(
+                f"Predictions of {entry.model!r} (seed {entry.seed}): {count} ids, {len(entry.labels)} labels and "
+                f"{len(entry.logits)} rows of logits; they must match."
+            )
+        columns["model"] += [entry.model] * count
+        columns["group"] += [entry.group] * count
+        columns["seed"] += [entry.seed] * count
+        columns["id"] += list(entry.ids)
+        columns["label"] += np.asarray(entry.labels).tolist()
+        columns["prediction"] += entry.predictions.tolist()
+        columns["logits"] += np.asarray(entry.logits, dtype=np.float32).tolist()
+    schema = pa.schema(
+        [("model", pa.string()), ("group", pa.string()), ("seed", pa.int64()), ("id", pa.string()),
+         ("label", pa.int64()), ("prediction", pa.int64()), ("logits", pa.list_(pa.float32()))]
+    )  # fmt: skip
+    table = pa.table(columns, schema=schema)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, lambda tmp: pq.write_table(table, tmp))
+    return path
+
+
+def read_predictions(path: str | os.PathLike) -> list[ExamplePredictions]:
+    """The per-example predictions written by [`write_predictions`], one entry per model and seed, in file order."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path).to_pydict()
+    entries: dict[tuple, dict[str, list]] = {}
+    for index in range(len(table["model"])):
+        key = (table["model"][index], table["group"][index], table["seed"][index])
+        entry = entries.setdefault(key, {"ids": [], "labels": [], "logits": []})
+        entry["ids"].append(table["id"][index])
+        entry["labels"].append(table["label"][index])
+        entry["logits"].append(table["logits"][index])
+    return [
+        ExamplePredictions(
+            model=model, group=group, seed=seed, ids=entry["ids"], labels=np.asarray(entry["labels"]),
+            logits=np.asarray(entry["logits"], dtype=np.float32),
+        )  # fmt: skip
+        for (model, group, seed), entry in entries.items()
+    ]
+
+
+def summarize_predictions(
+    predictions: list[ExamplePredictions],
+    *,
+    baseline: str | None = None,
+    num_resamples: int = 10_000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> list[SeedSummary]:
+    r"""
+    Per model, accuracy and macro-F1 mean ± std over its seeds, and the paired bootstrap of its accuracy against
+    the baseline's (see [`~lugpi_hf.statistics.summarize_seeds`]). Models come in the paper's order.
+
+    Args:
+        predictions (`list[ExamplePredictions]`):
+            Every model's and seed's predictions on the same split (the same ids, in any order).
+        baseline (`str`, *optional*):
+            The model to compare with. Defaults to the one model of kind `"baseline"`; with none, no comparison is
+            made.
+        num_resamples (`int`, *optional*, defaults to 10000):
+            Bootstrap resamples.
+        seed (`int`, *optional*, defaults to 0):
+            Seed of the resampling.
+        confidence (`float`, *optional*, defaults to 0.95):
+            Level of the confidence intervals.
+    """
+    if not predictions:
+        raise ValueError("No predictions to summarize: evaluate at least one model with return_predictions=True.")
+    reference = predictions[0]
+    order = {example_id: index for index, example_id in enumerate(reference.ids)}
+    per_model: dict[str, dict] = {}
+    groups: dict[str, str] = {}
+    for entry in predictions:
+        if sorted(entry.ids) != sorted(reference.ids):
+            raise ValueError(
+                f"Predictions of {entry.model!r} (seed {entry.seed}) are on other examples than those of "
+                f"{reference.model!r} (seed {reference.seed}): every model must be scored on the same split."
+            )
+        positions = np.array([order[example_id] for example_id in entry.ids])
+        labels = np.empty(len(positions), dtype=np.int64)
+        labels[positions] = entry.labels
+        if not np.array_equal(labels, reference.labels):
+            raise ValueError(
+                f"Predictions of {entry.model!r} (seed {entry.seed}) give other labels than those of "
+                f"{reference.model!r} for the same ids."
+            )
+        if groups.setdefault(entry.model, entry.group) != entry.group:
+            raise ValueError(f"Model {entry.model!r} is of two kinds: {groups[entry.model]!r} and {entry.group!r}.")
+        seeds = per_model.setdefault(entry.model, {})
+        if entry.seed in seeds:
+            raise ValueError(f"Model {entry.model!r} has two sets of predictions for seed {entry.seed}.")
+        aligned = np.empty(len(positions), dtype=np.int64)
+        aligned[positions] = entry.predictions
+        seeds[entry.seed] = aligned
+    if baseline is None:
+        baselines = [model for model, group in groups.items() if group == "baseline"]
+        if len(baselines) > 1:
+            raise ValueError(f"Several baselines ({baselines}): name the one to compare with.")
+        baseline = baselines[0] if baselines else None
+    group_order = list(GROUPS)
+    ordered = sorted(per_model, key=lambda model: group_order.index(groups[model]))
+    return summarize_seeds(
+        {model: per_model[model] for model in ordered},
+        reference.labels,
+        baseline=baseline,
+        groups=groups,
+        num_resamples=num_resamples,
+        seed=seed,
+        confidence=confidence,
+    )
+
+
+def _percent(mean: float, std: float, show_std: bool) -> str:
+    return f"{100 * mean:.2f} ± {100 * std:.2f}" if show_std else f"{100 * mean:.2f}"
+
+
+def _signed(value: float) -> str:
+    return f"{100 * value:+.2f}"
+
+
+def seed_results_markdown(summaries: list[SeedSummary], title: str = "Results") -> str:
+    """
+    The paper's Table 1 over several training seeds: per model, accuracy and macro-F1 as mean ± std (in %), the
+    number of seeds, and the accuracy difference to the baseline in points with its paired-bootstrap confidence
+    interval and one-sided p-value. When every model has one seed, the table has today's columns (no ±, no seed
+    count) plus the interval and the p-value.
+    """
+    if not summaries:
+        raise ValueError("No model to tabulate.")
+    several = any(summary.num_seeds > 1 for summary in summaries)
+    comparisons = [summary.comparison for summary in summaries if summary.comparison is not None]
+    level = f"{100 * comparisons[0].confidence:g}%" if comparisons else "95%"
+    header = ["Model", "Kind", "Accuracy (%)", "Macro-F1 (%)", *(["Seeds"] if several else []),
+              f"Δ accuracy (pp) [{level} CI]", "p-value"]  # fmt: skip
+    lines = [f"## {title}", "", "| " + " | ".join(header) + " |",
+             "| --- | --- | " + " | ".join(["---:"] * (len(header) - 2)) + " |"]  # fmt: skip
+    for summary in summaries:
+        show_std = summary.num_seeds > 1
+        cells = [
+            summary.name,
+            GROUPS.get(summary.group, summary.group or ""),
+            _percent(summary.accuracy_mean, summary.accuracy_std, show_std),
+            _percent(summary.f1_macro_mean, summary.f1_macro_std, show_std),
+        ]
+        if several:
+            cells.append(str(summary.num_seeds))
+        comparison = summary.comparison
+        if comparison is None:
+            cells += ["—", "—"]
+        else:
+            cells += [
+                f"{_signed(comparison.difference)} [{_signed(comparison.ci_low)}, {_signed(comparison.ci_high)}]",
+                f"{comparison.p_value:.4f}",
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    examples = sorted({summary.num_examples for summary in summaries})
+    notes = [f"Scored on {', '.join(map(str, examples))} examples; macro-F1 is the unweighted mean over classes."]
+    if several:
+        notes.append("Mean ± sample standard deviation over the training seeds.")
+    if comparisons:
+        baseline = next(summary.baseline for summary in summaries if summary.comparison is not None)
+        notes.append(
+            f"Δ: {'mean-over-seeds ' if several else ''}accuracy minus that of {baseline}, in points, with a {level} "
+            f"paired-bootstrap confidence interval over the test examples ({comparisons[0].num_resamples:,} "
+            "resamples); p-value: one-sided, for the model being more accurate than the baseline."
+        )
+    return "\n".join([*lines, "", " ".join(notes)]) + "\n"
+
+
+def plot_seed_results(summaries: list[SeedSummary], path: str | os.PathLike, title: str = "Results") -> None:
+    """
+    A grouped bar chart of accuracy and macro-F1 means per model (in %), with error bars of one standard deviation
+    over seeds for the models trained with several, written as a PNG.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = np.arange(len(summaries))
+    width = 0.38
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.3 * len(summaries) + 2), 4.5))
+    for offset, key, label in ((-width / 2, "accuracy", "Accuracy"), (width / 2, "f1_macro", "Macro-F1")):
+        means = [100 * getattr(summary, f"{key}_mean") for summary in summaries]
+        errors = [100 * getattr(summary, f"{key}_std") if summary.num_seeds > 1 else 0.0 for summary in summaries]
+        bars = ax.bar(x + offset, means, width, yerr=errors, capsize=3, label=label)
+        ax.bar_label(bars, fmt="%.1f", fontsize=7, padding=2)
+    ax.set_xticks(x, [f"{s.name}\n{GROUPS.get(s.group, s.group or '')}\n(n={s.num_seeds})" for s in summaries],
+                  fontsize=7)  # fmt: skip
+    ax.set_ylabel("% (mean ± std over seeds)")
+    ax.set_ylim(0, 105)
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=120)
+    plt.close(fig)
+
+
+def write_seed_results(
+    predictions: list[ExamplePredictions],
+    output_dir: str | os.PathLike,
+    *,
+    title: str = "Results",
+    metadata: dict | None = None,
+    baseline: str | None = None,
+    num_resamples: int = 10_000,
+    seed: int = 0,
+) -> dict[str, Path]:
+    """
+    Write `predictions.parquet` (every model's and seed's per-example predictions), `results.md` (the table of
+    [`seed_results_markdown`]), `results.json` (`metadata`, the per-seed figures under `results` and the summary
+    per model under `summary`) and `results.png` (means with error bars) to `output_dir`; returns their paths by
+    kind. See [`summarize_predictions`] for `baseline`, `num_resamples` and `seed`.
+    """
+    summaries = summarize_predictions(predictions, baseline=baseline, num_resamples=num_resamples, seed=seed)
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    paths = {kind: output_dir / name for kind, name in RESULTS_NAMES.items()}
+    paths["predictions"] = write_predictions(predictions, output_dir / PREDICTIONS_NAME)
+    per_seed = [
+        {"group": summary.group, "name": summary.name, "seed": model_seed, "accuracy": accuracy,
+         "f1_macro": f1_macro, "num_examples": summary.num_examples}
+        for summary in summaries
+        for model_seed, accuracy, f1_macro in zip(summary.seeds, summary.accuracy, summary.f1_macro)
+    ]  # fmt: skip
+    payload = {**(metadata or {}), "title": title, "results": per_seed,
+               "summary": [summary.to_dict() for summary in summaries]}  # fmt: skip
+    table = seed_results_markdown(summaries, title)
+    _write_atomically(paths["markdown"], lambda tmp: Path(tmp).write_text(table))
+    _write_atomically(paths["json"], lambda tmp: Path(tmp).write_text(json.dumps(payload, indent=2) + "\n"))
+    _write_atomically(paths["chart"], lambda tmp: plot_seed_results(summaries, tmp, title))
+    return paths
+
+
 __all__ = [
     "GROUPS",
+    "PREDICTIONS_NAME",
     "EvaluateArguments",
+    "ExamplePredictions",
     "ModelEvaluation",
     "evaluate_model",
     "plot_results",
+    "plot_seed_results",
+    "read_predictions",
     "results_markdown",
     "run_evaluation",
+    "seed_results_markdown",
+    "summarize_predictions",
+    "write_predictions",
     "write_results",
+    "write_seed_results",
 ]

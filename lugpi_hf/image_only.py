@@ -19,7 +19,7 @@ from .data_collator import ImageClassificationCollator
 from .dataset_io import label_names
 from .hub import ModelFilesTrainer
 from .metrics import compute_classification_metrics
-from .training_utils import load_train_eval_splits, train_save_evaluate
+from .training_utils import divide_loss_for_accumulation, load_train_eval_splits, seed_training, train_save_evaluate
 
 
 logger = logging.get_logger(__name__)
@@ -52,6 +52,7 @@ def load_image_classifier(name_or_path: str, names: list[str], **kwargs):
 
 def train_image_only(script_args: ImageOnlyScriptArguments, training_args: TrainingArguments) -> Trainer:
     """Fine-tune the image encoder on the generated images alone; save, evaluate and return the trainer."""
+    seed_training(training_args)
     train_dataset, eval_dataset = load_train_eval_splits(script_args, training_args)
     names = label_names(train_dataset, script_args.label_column)
     model, image_processor = load_image_classifier(script_args.vision_model_name_or_path, names)
@@ -69,7 +70,7 @@ def train_image_only(script_args: ImageOnlyScriptArguments, training_args: Train
         processing_class=image_processor,
         compute_metrics=compute_classification_metrics,
     )
-    return train_save_evaluate(trainer)
+    return train_save_evaluate(divide_loss_for_accumulation(trainer))
 
 
 __all__ = ["ImageOnlyScriptArguments", "load_image_classifier", "train_image_only"]

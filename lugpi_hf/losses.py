@@ -76,7 +76,7 @@ def lugpi_distillation_loss(
     alpha: float = 3.0,
     beta: float = 1.0,
     temperature: float = 8.0,
-    soft_loss: str = "ce",
+    soft_loss: str = "teacher_only",
     embedding_loss: str = "mse",
 ) -> LugpiDistillationLossOutput:
     r"""
@@ -103,10 +103,13 @@ def lugpi_distillation_loss(
             Weight of the embedding term; 0 switches it off.
         temperature (`float`, *optional*, defaults to 8.0):
             The softmax temperature tau of the soft-label term.
-        soft_loss (`str`, *optional*, defaults to `"ce"`):
-            `"ce"`: `-sum softmax(z_T / tau) * log_softmax(z_S / tau)`, mean over the batch, not scaled by tau^2
-            (the paper's Eq. 2 has no tau^2). `"ce_t2"`: the same times tau^2 (Hinton et al.). `"teacher_only"`:
-            only the teacher is softened, `-sum softmax(z_T / tau) * log_softmax(z_S)`.
+        soft_loss (`str`, *optional*, defaults to `"teacher_only"`):
+            `"teacher_only"`: only the teacher is softened, `-sum softmax(z_T / tau) * log_softmax(z_S)`, mean over
+            the batch. This is the paper's Eq. 2 read literally: it uses the same student probabilities s_ij in the
+            hard and the soft term, and the text softens only the teacher's output, following Ba & Caruana and
+            Lopez-Paz et al., whose generalized distillation softens the teacher alone. `"ce"`: both softened,
+            `-sum softmax(z_T / tau) * log_softmax(z_S / tau)`, not scaled by tau^2 (Hinton et al.'s form without
+            the tau^2). `"ce_t2"`: the same times tau^2 (Hinton et al.).
         embedding_loss (`str`, *optional*, defaults to `"mse"`):
             `"mse"`: mean squared error over the batch and the dimensions (`nn.MSELoss`, as the paper's text
             says). `"sq_l2"`: the squared L2 norm of `e_S - e_T` per sample, mean over the batch. With several

@@ -19,7 +19,7 @@ from .dataset_io import label_names
 from .hub import ModelFilesTrainer
 from .metrics import compute_classification_metrics
 from .trainer import LugpiDistillationTrainer
-from .training_utils import load_train_eval_splits, train_save_evaluate
+from .training_utils import divide_loss_for_accumulation, load_train_eval_splits, seed_training, train_save_evaluate
 from .training_args import LugpiDistillationArguments
 
 
@@ -61,6 +61,7 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
     """
     if distill and not isinstance(training_args, LugpiDistillationArguments):
         raise ValueError("Distillation needs LugpiDistillationArguments.")
+    seed_training(training_args)
     train_dataset, eval_dataset = load_train_eval_splits(script_args, training_args)
     names = label_names(train_dataset, script_args.label_column)
     model, tokenizer = load_student(script_args.student_model_name_or_path, names)
@@ -89,7 +90,7 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
         columns = [script_args.text_column, script_args.label_column]
         kwargs["train_dataset"] = train_dataset.select_columns(columns)
         kwargs["eval_dataset"] = eval_dataset.select_columns(columns) if eval_dataset is not None else None
-        trainer = ModelFilesTrainer(**kwargs)
+        trainer = divide_loss_for_accumulation(ModelFilesTrainer(**kwargs))
 
     return train_save_evaluate(trainer)
 

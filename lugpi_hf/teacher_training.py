@@ -19,7 +19,7 @@ from .metrics import compute_classification_metrics
 from .model_card import LugpiModelCardMixin
 from .modeling_lugpi import LugpiMultimodalForSequenceClassification
 from .processing_lugpi import LugpiProcessor
-from .training_utils import load_train_eval_splits, train_save_evaluate
+from .training_utils import load_train_eval_splits, seed_training, train_save_evaluate
 
 
 logger = logging.get_logger(__name__)
@@ -64,6 +64,7 @@ def train_teacher(args: LugpiTeacherArguments, training_args: TrainingArguments)
     Train a [`LugpiMultimodalForSequenceClassification`] from pretrained encoders, save it with its processor and
     card to `training_args.output_dir`, evaluate it on `args.eval_split`, and push it when `push_to_hub` is set.
     """
+    seed_training(training_args)
     # The collator reads the raw text and image columns, which are not arguments of the model's forward.
     training_args.remove_unused_columns = False
 

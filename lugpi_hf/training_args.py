@@ -29,9 +29,10 @@ class LugpiDistillationArguments(TrainingArguments):
             Weight of the embedding term (the paper's beta); 0 switches it off.
         temperature (`float`, *optional*, defaults to `8.0`):
             Softmax temperature tau of the soft-label term.
-        soft_loss (`str`, *optional*, defaults to `"ce"`):
-            `"ce"` (the paper's Eq. 2, no tau^2), `"ce_t2"` (times tau^2, Hinton) or `"teacher_only"` (only the
-            teacher softened). See [`~lugpi_hf.losses.lugpi_distillation_loss`].
+        soft_loss (`str`, *optional*, defaults to `"teacher_only"`):
+            `"teacher_only"` (the paper's Eq. 2: only the teacher softened, `-sum softmax(z_T/tau) * log_softmax(z_S)`),
+            `"ce"` (both softened, no tau^2) or `"ce_t2"` (both softened, times tau^2, Hinton). See
+            [`~lugpi_hf.losses.lugpi_distillation_loss`].
         embedding_loss (`str`, *optional*, defaults to `"mse"`):
             `"mse"` (mean over batch and dimensions, `nn.MSELoss`) or `"sq_l2"` (squared L2 norm per sample,
             mean over the batch).
@@ -68,10 +69,10 @@ class LugpiDistillationArguments(TrainingArguments):
     beta: float = field(default=1.0, metadata={"help": "Weight of the embedding term; 0 switches it off."})
     temperature: float = field(default=8.0, metadata={"help": "Softmax temperature of the soft-label term."})
     soft_loss: str = field(
-        default="ce",
+        default="teacher_only",
         metadata={
-            "help": "Soft-label term: 'ce' (paper, no tau^2), 'ce_t2' (times tau^2) or 'teacher_only' (only the "
-            "teacher softened).",
+            "help": "Soft-label term: 'teacher_only' (the paper's Eq. 2: only the teacher softened by tau), 'ce' "
+            "(both softened, no tau^2) or 'ce_t2' (both softened, times tau^2).",
             "choices": list(SOFT_LOSSES),
         },
     )

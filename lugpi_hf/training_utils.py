@@ -4,9 +4,37 @@ evaluate, save and push, in that order."""
 
 from __future__ import annotations
 
-from transformers import Trainer, TrainingArguments
+from transformers import Trainer, TrainingArguments, enable_full_determinism, set_seed
 
 from .dataset_io import load_dataset_dict
+
+
+def seed_training(training_args: TrainingArguments) -> None:
+    """
+    Seed Python, NumPy and torch with `training_args.seed` (with torch's deterministic algorithms as well when
+    `full_determinism` is set), as `Trainer` does in its constructor, but before any model is built or loaded:
+    the new heads (and the teacher's fusion layers) are initialised at `from_pretrained`, before the `Trainer`
+    exists, and a fresh process is not seeded the same way twice.
+    """
+    if training_args.full_determinism:
+        enable_full_determinism(training_args.seed)
+    else:
+        set_seed(training_args.seed)
+
+
+def divide_loss_for_accumulation(trainer: Trainer) -> Trainer:
+    """
+    Make a plain `Trainer` divide the model's loss by the gradient accumulation steps, so that accumulating 2
+    batches of b rows gives the update of one batch of 2b rows.
+
+    `Trainer` takes a model whose `forward` accepts `**kwargs` to normalise its loss by `num_items_in_batch` (the
+    labelled rows of all the accumulated batches), passes that count in, and back-propagates the loss undivided.
+    Classification heads such as DistilBERT's and CLIP's accept `**kwargs` but return a plain batch mean, which
+    would then count twice with 2 accumulated batches. A batch mean divided by the accumulation steps is right for
+    every classifier (the rows of a classification batch all carry a label), including those that do use the count.
+    """
+    trainer.model_accepts_loss_kwargs = False
+    return trainer
 
 
 def load_train_eval_splits(script_args, training_args: TrainingArguments):
@@ -41,4 +69,4 @@ def train_save_evaluate(trainer: Trainer) -> Trainer:
     return trainer
 
 
-__all__ = ["load_train_eval_splits", "train_save_evaluate"]
+__all__ = ["divide_loss_for_accumulation", "load_train_eval_splits", "seed_training", "train_save_evaluate"]

@@ -75,8 +75,11 @@ def test_every_option(soft_loss, expected_soft, embedding_loss, expected_embeddi
 
 
 def test_paper_defaults():
-    out = lugpi_distillation_loss(STUDENT, LABELS, TEACHER, E_S, E_T)  # alpha 3, beta 1, tau 8, ce, mse
-    expected_soft = _soft_ce(S, [T], 8.0, 8.0)
+    out = lugpi_distillation_loss(STUDENT, LABELS, TEACHER, E_S, E_T)  # alpha 3, beta 1, tau 8, teacher_only, mse
+    # Eq. 2: the teacher softened by tau, the student's own probabilities s (as in the hard term).
+    expected_soft = _soft_ce(S, [T], 1.0, 8.0)
+    assert out.soft.item() == pytest.approx(expected_soft, rel=1e-6)
+    assert expected_soft != pytest.approx(_soft_ce(S, [T], 8.0, 8.0), rel=1e-3)  # "ce" would differ
     assert out.loss.item() == pytest.approx(HARD + 3 * expected_soft + MSE, rel=1e-6)
 
 
@@ -88,7 +91,7 @@ def test_zero_weights_switch_terms_off_and_need_no_teacher():
     only_embedding = lugpi_distillation_loss(STUDENT, LABELS, None, E_S, E_T, alpha=0.0, beta=2.0)
     assert only_embedding.loss.item() == pytest.approx(HARD + 2 * MSE, rel=1e-6)
     only_soft = lugpi_distillation_loss(STUDENT, LABELS, TEACHER, alpha=1.0, beta=0.0, temperature=TAU)
-    assert only_soft.loss.item() == pytest.approx(HARD + SOFT_CE, rel=1e-6)
+    assert only_soft.loss.item() == pytest.approx(HARD + _soft_ce(S, [T], 1.0, TAU), rel=1e-6)
 
 
 def test_multi_teacher_means_probabilities_and_embedding_terms():
@@ -97,8 +100,11 @@ def test_multi_teacher_means_probabilities_and_embedding_terms():
     out = lugpi_distillation_loss(
         STUDENT, LABELS, [TEACHER, TEACHER_2], [E_S, E_S], [E_T, e_t2], alpha=1.0, beta=1.0, temperature=TAU
     )
-    assert out.soft.item() == pytest.approx(_soft_ce(S, [T, T2], TAU, TAU), rel=1e-6)
+    assert out.soft.item() == pytest.approx(_soft_ce(S, [T, T2], 1.0, TAU), rel=1e-6)
     assert out.embedding.item() == pytest.approx((MSE + 3 / 6) / 2, rel=1e-6)
+    both_softened = lugpi_distillation_loss(STUDENT, LABELS, [TEACHER, TEACHER_2], alpha=1.0, beta=0.0,
+                                            temperature=TAU, soft_loss="ce")  # fmt: skip
+    assert both_softened.soft.item() == pytest.approx(_soft_ce(S, [T, T2], TAU, TAU), rel=1e-6)
 
 
 def test_gradients_flow_to_student_only():

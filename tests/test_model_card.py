@@ -51,3 +51,16 @@ def test_hyperparameters_and_final_metrics(tmp_path):
     assert "max_steps" not in values  # unset (-1) is left out
     history = [{"eval_accuracy": 0.5, "epoch": 1}, {"loss": 0.3}, {"eval_accuracy": 0.81234, "eval_runtime": 2.0}]
     assert final_eval_metrics(history) == {"accuracy": 0.8123}
+
+
+@pytest.mark.parametrize(
+    ("soft_loss", "expected"),
+    [("teacher_only", "the same s as in the hard term, as in the paper's Eq. 2"),
+     ("ce", "both softened by\ntau: Hinton et al.'s form"),
+     ("ce_t2", "both softened by\ntau, times tau^2: Hinton et al.'s form")],
+)  # fmt: skip
+def test_student_card_says_which_soft_term(soft_loss, expected):
+    info = LugpiCardInfo(kind="student", model_name="s", distillation={"alpha": 3.0, "soft_loss": soft_loss})
+    text = str(render_model_card(info, get_tiny_student(num_labels=2).config))
+    assert expected in text
+    assert f"| soft_loss | {soft_loss} |" in text

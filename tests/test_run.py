@@ -76,7 +76,7 @@ def test_rerun_skips_finished_stages_and_redoes_a_corrupted_one(demo_run):
 def test_presets_and_config_errors(tmp_path):
     assert {"demo", "imdb", "20newsgroups", "cwi-news", "cwi-wikinews"} <= set(list_presets())
     imdb = LugpiRunConfig.from_preset("imdb")
-    assert imdb.distillation == {"alpha": 3.0, "beta": 1.0, "temperature": 8.0, "soft_loss": "ce",
+    assert imdb.distillation == {"alpha": 3.0, "beta": 1.0, "temperature": 8.0, "soft_loss": "teacher_only",
                                  "embedding_loss": "mse"}
     assert imdb.training["learning_rate"] == 5e-5 and imdb.training["per_device_train_batch_size"] == 14
     assert imdb.training["num_train_epochs"] == 100
