@@ -19,6 +19,8 @@ Hub as remote code, so a pushed teacher loads with `trust_remote_code=True` with
 
 from __future__ import annotations
 
+import copy
+
 from transformers import AutoConfig, PretrainedConfig
 from transformers.configuration_utils import SubConfigSpec
 from transformers.utils import logging
@@ -28,6 +30,17 @@ logger = logging.get_logger(__name__)
 
 # Image encoders whose `last_hidden_state` starts with a CLS token, which the head reads.
 SUPPORTED_VISION_MODEL_TYPES = ("vit", "clip_vision_model")
+# The task of `LugpiTextImageClassificationPipeline`, named in every saved teacher's `custom_pipelines` so that
+# `pipeline(model=<teacher>, trust_remote_code=True)` infers it. The pipeline file travels with the model code.
+PIPELINE_TASK = "lugpi-text-image-classification"
+DEFAULT_CUSTOM_PIPELINES = {
+    PIPELINE_TASK: {
+        "impl": "pipeline_lugpi.LugpiTextImageClassificationPipeline",
+        "pt": ["AutoModelForSequenceClassification"],
+        "tf": [],
+        "type": "multimodal",
+    }
+}
 
 
 class LugpiConfig(PretrainedConfig):
@@ -50,7 +63,14 @@ class LugpiConfig(PretrainedConfig):
         fusion_intermediate_size (`int`, *optional*):
             Feed-forward width of the fusion blocks. Defaults to 4 times the text width.
         fusion_dropout (`float`, *optional*, defaults to 0.1):
-            Dropout inside the fusion blocks.
+            Dropout inside the fusion blocks (attention weights, feed-forward and residual branches).
+        fusion_norm_first (`bool`, *optional*, defaults to `False`):
+            Where each fusion block normalises. `False` is the post-norm block of the original transformer, which the
+            paper's "vanilla transformer blocks" and torch's `nn.TransformerEncoderLayer` use; `True` normalises
+            before attention and before the feed-forward layer (pre-norm), which trains more stably with many
+            fusion layers.
+        fusion_layer_norm_eps (`float`, *optional*, defaults to 1e-5):
+            Epsilon of the fusion blocks' layer norms.
         classifier_hidden_size (`int`, *optional*):
             Width of the MLP head's hidden layer, whose activation is the teacher embedding e_T that the
             student is distilled towards. Defaults to the text width (768 for DistilBERT base; the paper
@@ -62,6 +82,12 @@ class LugpiConfig(PretrainedConfig):
             Dropout after the MLP head's hidden layer.
         initializer_range (`float`, *optional*, defaults to 0.02):
             Standard deviation of the normal initializer of the fusion blocks, projection and head.
+        num_labels (`int`, *optional*, defaults to 2):
+            Outputs of the head. As elsewhere in transformers, `num_labels=1` means regression (`problem_type`
+            defaults to `"regression"`); `problem_type="multi_label_classification"` trains one sigmoid per label.
+        custom_pipelines (`dict`, *optional*):
+            The pipeline `transformers.pipeline` builds for this model. Defaults to
+            `LugpiTextImageClassificationPipeline` under the task `"lugpi-text-image-classification"`.
 
     Example:
 
@@ -85,13 +111,18 @@ class LugpiConfig(PretrainedConfig):
     fusion_heads: int = 8
     fusion_intermediate_size: int | None = None
     fusion_dropout: float = 0.1
+    fusion_norm_first: bool = False
+    fusion_layer_norm_eps: float = 1e-5
     classifier_hidden_size: int | None = None
     classifier_activation: str = "relu"
     classifier_dropout: float = 0.1
     initializer_range: float = 0.02
+    custom_pipelines: dict | None = None
 
     def __post_init__(self, **kwargs):
         super().__post_init__(**kwargs)
+        if self.custom_pipelines is None:
+            self.custom_pipelines = copy.deepcopy(DEFAULT_CUSTOM_PIPELINES)
         vision_type = self.vision_config.model_type
         if vision_type not in SUPPORTED_VISION_MODEL_TYPES:
             raise ValueError(
@@ -112,11 +143,11 @@ class LugpiConfig(PretrainedConfig):
         for name in ("fusion_dropout", "classifier_dropout"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise ValueError(f"LugpiConfig: {name} must be in [0, 1), got {getattr(self, name)}.")
-        if self.num_labels < 2 and self.problem_type != "regression":
-            raise ValueError(
-                f"LugpiConfig: num_labels={self.num_labels} needs problem_type='regression'; "
-                "a classifier needs num_labels >= 2."
-            )
+        if self.num_labels == 1 and self.problem_type is None:
+            # As transformers' own classification heads do: a single output is a regression score.
+            self.problem_type = "regression"
+        if self.num_labels < 1:
+            raise ValueError(f"LugpiConfig: num_labels must be >= 1, got {self.num_labels}.")
 
     @property
     def text_hidden_size(self) -> int:
@@ -127,4 +158,4 @@ class LugpiConfig(PretrainedConfig):
         return self.vision_config.hidden_size
 
 
-__all__ = ["LugpiConfig"]
+__all__ = ["LugpiConfig", "PIPELINE_TASK"]

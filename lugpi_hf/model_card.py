@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from huggingface_hub import ModelCard, ModelCardData
+from huggingface_hub import EvalResult, ModelCard, ModelCardData
 from transformers import PretrainedConfig
 from transformers.utils import logging
 
@@ -33,6 +34,10 @@ CITATION = """@inproceedings{menadil2024lugpi,
   booktitle = {Proceedings of the International Conference on Pattern Recognition (ICPR)},
   year      = {2024}
 }"""
+# The metrics of `compute_classification_metrics` that go into a card's `model-index`, with their Hub names.
+_MODEL_INDEX_METRICS = {"accuracy": ("accuracy", "Accuracy"), "f1_macro": ("f1", "Macro-F1")}
+# Packages whose versions a card lists (Hub cards call this "Framework versions").
+_FRAMEWORKS = ("lugpi_hf", "transformers", "torch", "datasets", "tokenizers", "accelerate")
 # The TrainingArguments a reader needs to reproduce a run, in the order the card lists them.
 _HYPERPARAMETERS = (
     "learning_rate",
@@ -71,7 +76,18 @@ class LugpiCardInfo:
         hyperparameters (`dict`, *optional*):
             Training hyper-parameters, see [`training_hyperparameters`].
         results (`dict`, *optional*):
-            Final evaluation metrics.
+            Final evaluation metrics (`accuracy` and `f1_macro` go into the card's `model-index`).
+        eval_split (`str`, *optional*, defaults to `"validation"`):
+            The split `results` were measured on, named in the `model-index`.
+        tags (`list[str]`, *optional*):
+            Tags added to LUGPI's own (`lugpi`, `knowledge-distillation`, ...).
+        license (`str`, *optional*):
+            The licence identifier of the model (e.g. `"apache-2.0"`); none is claimed when unset.
+        image_attention_share (`float`, *optional*):
+            For a teacher: the mean attention its text CLS token puts on the image tokens in the last fusion
+            layer, from the evaluation (see [`~lugpi_hf.evaluation.evaluate_model`]).
+        framework_versions (`dict`, *optional*):
+            Versions of the packages the model was trained with. Defaults to those installed now.
     """
 
     kind: Literal["teacher", "student"]
@@ -83,6 +99,52 @@ class LugpiCardInfo:
     distillation: dict[str, Any] = field(default_factory=dict)
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     results: dict[str, float] = field(default_factory=dict)
+    eval_split: str = "validation"
+    tags: list[str] = field(default_factory=list)
+    license: str | None = None
+    image_attention_share: float | None = None
+    framework_versions: dict[str, str] = field(default_factory=lambda: framework_versions())
+
+
+def framework_versions() -> dict[str, str]:
+    """The installed versions of the packages a LUGPI model depends on, for its card."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for package in _FRAMEWORKS:
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            continue
+    return versions
+
+
+def _hub_dataset_id(dataset: str | None) -> str | None:
+    # A Hub dataset id ("imdb", "stanfordnlp/imdb") belongs in the metadata; a local path or a description does not.
+    if not dataset or os.path.isabs(dataset) or os.path.exists(dataset) or " " in dataset:
+        return None
+    return dataset
+
+
+def _eval_results(info: LugpiCardInfo) -> list[EvalResult] | None:
+    dataset_id = _hub_dataset_id(info.dataset)
+    results = []
+    for key, (metric_type, metric_name) in _MODEL_INDEX_METRICS.items():
+        if key in info.results:
+            results.append(
+                EvalResult(
+                    task_type="text-classification",
+                    task_name="Text Classification",
+                    dataset_type=dataset_id or "custom",
+                    dataset_name=info.dataset or "custom",
+                    dataset_split=info.eval_split,
+                    metric_type=metric_type,
+                    metric_name=metric_name,
+                    metric_value=float(info.results[key]),
+                    metric_args={"average": "macro"} if key == "f1_macro" else None,
+                )
+            )
+    return results or None
 
 
 def training_hyperparameters(args) -> dict[str, Any]:
@@ -113,13 +175,27 @@ def render_model_card(info: LugpiCardInfo, config: PretrainedConfig) -> ModelCar
         raise ValueError(f"Model card kind must be 'teacher' or 'student', got {info.kind!r}.")
     label_names = [config.id2label[i] for i in sorted(config.id2label)]
     base_model = _name_or_none(config.text_config if info.kind == "teacher" else config)
+    tags = CARD_TAGS + ([info.kind] if info.kind == "teacher" else ["text-classification"])
+    tags += [tag for tag in info.tags if tag not in tags]
+    dataset_id = _hub_dataset_id(info.dataset)
+    card_kwargs = {}
+    if info.kind == "student":
+        card_kwargs["pipeline_tag"] = "text-classification"
+    else:
+        # No Hub task classifies a text together with an image, and the widget runs no custom code: a
+        # `text-classification` tag would make it call the teacher without an image. `transformers.pipeline` runs it
+        # through the pipeline its config names (see the usage section).
+        card_kwargs["inference"] = False
     card_data = ModelCardData(
+        model_name=info.model_name,
         library_name="transformers",
-        pipeline_tag="text-classification",
-        tags=CARD_TAGS + ([info.kind] if info.kind == "teacher" else ["text-classification"]),
+        license=info.license,
+        tags=tags,
         base_model=base_model,
-        datasets=[info.dataset] if info.dataset and "/" in info.dataset else None,
+        datasets=[dataset_id] if dataset_id else None,
         metrics=["accuracy", "f1"],
+        eval_results=_eval_results(info),
+        **card_kwargs,
     )
     template_kwargs = dict(
         model_name=info.model_name,
@@ -130,6 +206,9 @@ def render_model_card(info: LugpiCardInfo, config: PretrainedConfig) -> ModelCar
         distillation=info.distillation,
         hyperparameters=info.hyperparameters,
         results=info.results,
+        eval_split=info.eval_split,
+        image_attention_share=info.image_attention_share,
+        framework_versions=info.framework_versions,
         label_names=label_names,
         num_labels=config.num_labels,
         base_model=base_model,
@@ -149,11 +228,62 @@ def render_model_card(info: LugpiCardInfo, config: PretrainedConfig) -> ModelCar
     )
 
 
+def _write_text_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
 def save_model_card(info: LugpiCardInfo, config: PretrainedConfig, model_dir: str | os.PathLike) -> None:
     """Write the rendered card as `README.md` and what it was rendered from as `lugpi_card.json`."""
     model_dir = Path(model_dir)
-    render_model_card(info, config).save(model_dir / "README.md")
-    (model_dir / CARD_INFO_FILE).write_text(json.dumps(dataclasses.asdict(info), indent=2, default=str))
+    _write_text_atomically(model_dir / "README.md", str(render_model_card(info, config)))
+    _write_text_atomically(model_dir / CARD_INFO_FILE, json.dumps(dataclasses.asdict(info), indent=2, default=str))
+
+
+def update_model_card_results(
+    model_dir: str | os.PathLike,
+    results: dict[str, float],
+    *,
+    eval_split: str,
+    dataset: str | None = None,
+    image_attention_share: float | None = None,
+) -> LugpiCardInfo:
+    r"""
+    Put an evaluation's scores into the card of a saved teacher or student (its `model-index` and results table),
+    e.g. the test-split scores of [`~lugpi_hf.evaluation.evaluate_model`] in place of the last validation during
+    training; rewrites `README.md` and `lugpi_card.json`.
+
+    Args:
+        model_dir (`str` or `os.PathLike`):
+            A directory written by a LUGPI trainer (with `lugpi_card.json`).
+        results (`dict`):
+            Metrics as fractions, `accuracy` and `f1_macro` at least.
+        eval_split (`str`):
+            The split they were measured on.
+        dataset (`str`, *optional*):
+            The dataset they were measured on, when it is not the card's training data.
+        image_attention_share (`float`, *optional*):
+            For a teacher, see [`LugpiCardInfo`].
+    """
+    from transformers import AutoConfig
+
+    info = load_card_info(model_dir)
+    if info is None:
+        raise ValueError(f"{model_dir}: no {CARD_INFO_FILE}; expected a teacher or student saved by a LUGPI trainer.")
+    info.results = {key: round(float(value), 4) for key, value in results.items()}
+    info.eval_split = eval_split
+    if dataset is not None:
+        info.dataset = dataset
+    if image_attention_share is not None:
+        info.image_attention_share = round(float(image_attention_share), 4)
+    save_model_card(info, AutoConfig.from_pretrained(model_dir), model_dir)
+    return info
 
 
 def load_card_info(model_dir: str | os.PathLike) -> LugpiCardInfo | None:
@@ -218,8 +348,10 @@ __all__ = [
     "LugpiCardInfo",
     "LugpiModelCardMixin",
     "final_eval_metrics",
+    "framework_versions",
     "load_card_info",
     "render_model_card",
     "save_model_card",
     "training_hyperparameters",
+    "update_model_card_results",
 ]

@@ -1,4 +1,6 @@
 # Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
+import json
+
 import pytest
 from transformers import AutoConfig, BertConfig, CLIPVisionConfig, DistilBertConfig, ViTConfig
 
@@ -48,7 +50,7 @@ def test_save_and_load_through_auto_config(tmp_path):
         ({"fusion_heads": 0}, "fusion_heads=0"),
         ({"fusion_layers": 0}, "fusion_layers must be >= 1"),
         ({"vision_config": {"model_type": "bert"}}, "unknown vision_config model_type 'bert'"),
-        ({"num_labels": 1}, "num_labels=1 needs problem_type='regression'"),
+        ({"num_labels": 1, "problem_type": "single_label_classification"}, "requires `num_labels > 1`"),
         ({"classifier_dropout": 1.0}, "classifier_dropout must be in"),
     ],
 )
@@ -61,3 +63,36 @@ def test_invalid_values_say_which(kwargs, message):
 def test_regression_head_is_allowed_with_one_label():
     config = get_tiny_teacher_config(num_labels=1, label_names=["score"], problem_type="regression")
     assert config.num_labels == 1
+
+
+def test_one_label_means_regression_as_in_transformers():
+    config = get_tiny_teacher_config(num_labels=1, label_names=["score"])
+    assert config.problem_type == "regression"
+    multi = get_tiny_teacher_config(num_labels=3, problem_type="multi_label_classification")
+    assert multi.problem_type == "multi_label_classification"
+    assert get_tiny_teacher_config(num_labels=3).problem_type is None  # inferred from the labels' dtype
+
+
+def test_pre_norm_is_an_option_and_post_norm_the_default():
+    assert get_tiny_teacher_config().fusion_norm_first is False
+    assert get_tiny_teacher_config(fusion_norm_first=True).fusion_norm_first is True
+
+
+def test_saved_config_names_the_teacher_pipeline(tmp_path):
+    config = get_tiny_teacher_config()
+    config.save_pretrained(tmp_path)
+    saved = json.loads((tmp_path / "config.json").read_text())
+    pipeline = saved["custom_pipelines"]["lugpi-text-image-classification"]
+    assert pipeline["impl"] == "pipeline_lugpi.LugpiTextImageClassificationPipeline"
+    assert pipeline["pt"] == ["AutoModelForSequenceClassification"]
+
+
+def test_checkpoints_saved_before_the_new_keys_still_load(tmp_path):
+    # A config.json written before fusion_norm_first / custom_pipelines existed.
+    config = get_tiny_teacher_config().to_dict()
+    for key in ("fusion_norm_first", "fusion_layer_norm_eps", "custom_pipelines"):
+        config.pop(key)
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    loaded = AutoConfig.from_pretrained(tmp_path)
+    assert loaded.fusion_norm_first is False and loaded.fusion_layer_norm_eps == 1e-5
+    assert "lugpi-text-image-classification" in loaded.custom_pipelines

@@ -224,3 +224,235 @@ def test_from_text_vision_pretrained_real_checkpoints():
         "distilbert-base-uncased", "openai/clip-vit-base-patch32", num_labels=2
     )
     assert clip_teacher.config.vision_config.model_type == "clip_vision_model"
+
+
+# --- transformers-style behaviour (issue 11). transformers' own common suite (ModelTesterMixin) is run by hand from
+# the installed version's sdist; of its tests, these cannot apply to a head-only composite teacher:
+# - test_correct_missing_keys / test_base_model_prefix_loads_base_weights / test_load_with_mismatched_shapes-style
+#   checks that load a base model: the teacher has no `AutoModel` base class (LugpiConfig is not in MODEL_MAPPING);
+#   its base parts are two independent encoders, each tested by transformers itself.
+# - test_sdpa_can_dispatch_non_composite_models: the teacher is composite (the composite variant runs).
+# - resize_position_vector_embeddings, rope, MoE, cache, sliding-window and generation tests: no such parts.
+# The device-only ones (flash attention, multi-GPU, accelerate offload on an accelerator) are covered on CPU below
+# where they can be (offload).
+
+
+def tiny_teacher_without_dropout(vision="vit", **overrides):
+    from lugpi_hf import LugpiConfig
+    from lugpi_hf.testing import get_tiny_text_config
+
+    vision_dropout = (
+        {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}
+        if vision == "vit"
+        else {"dropout": 0.0, "attention_dropout": 0.0}
+    )
+    config = LugpiConfig(
+        text_config=get_tiny_text_config(dropout=0.0, attention_dropout=0.0, seq_classif_dropout=0.0),
+        vision_config=get_tiny_vision_config(vision, **vision_dropout),
+        fusion_heads=4,
+        fusion_dropout=0.0,
+        classifier_dropout=0.0,
+        **overrides,
+    )
+    torch.manual_seed(0)
+    return LugpiMultimodalForSequenceClassification(config)
+
+
+def test_fusion_layer_loads_and_matches_nn_transformer_encoder_layer():
+    # Teachers saved before this layer used nn.TransformerEncoderLayer: same names, same numbers.
+    from lugpi_hf.modeling_lugpi import LugpiFusionLayer
+    from lugpi_hf.testing import get_tiny_teacher_config
+
+    config = get_tiny_teacher_config(fusion_dropout=0.0)
+    torch.manual_seed(0)
+    old = nn.TransformerEncoderLayer(32, 4, dim_feedforward=config.fusion_intermediate_size, dropout=0.0,
+                                     activation="gelu", batch_first=True).eval()  # fmt: skip
+    new = LugpiFusionLayer(config).eval()
+    assert sorted(new.state_dict()) == sorted(old.state_dict())
+    new.load_state_dict(old.state_dict())
+    tokens = torch.randn(2, 9, 32)
+    keep = torch.ones(2, 9, dtype=torch.long)
+    keep[1, 3:5] = 0
+    mask = (1.0 - keep[:, None, None, :].float()) * torch.finfo(torch.float32).min
+    with torch.no_grad():
+        expected = old(tokens, src_key_padding_mask=keep == 0)
+        hidden, _ = new(tokens, mask)
+    torch.testing.assert_close(hidden, expected, atol=1e-5, rtol=1e-5)
+
+
+def test_pre_norm_fusion_is_a_different_block(toy):
+    batch = batch_for("vit", toy)
+    post = get_tiny_teacher("vit").eval()
+    pre = get_tiny_teacher("vit", fusion_norm_first=True).eval()
+    pre.load_state_dict(post.state_dict())
+    with torch.no_grad():
+        assert not torch.allclose(pre(**batch).logits, post(**batch).logits)
+
+
+@pytest.mark.parametrize("vision", ["vit", "clip"])
+def test_attentions_and_hidden_states_of_the_fusion_layers(vision, toy):
+    model = get_tiny_teacher(vision, fusion_layers=2).eval()
+    batch = get_tiny_processor(vision)(text=toy["text"][:4], images=toy["image"][:4], padding="max_length",
+                                       max_length=12, return_tensors="pt")  # fmt: skip
+    with torch.no_grad():
+        outputs = model(**batch, output_attentions=True, output_hidden_states=True)
+        plain = model(**batch)
+    text_len = batch["input_ids"].shape[1]
+    seq_len = text_len + 1 + (TINY_IMAGE_SIZE // 8) ** 2
+    assert len(outputs.hidden_states) == 3 and len(outputs.attentions) == 2
+    assert outputs.hidden_states[0].shape == (4, seq_len, 32)
+    assert outputs.attentions[0].shape == (4, 4, seq_len, seq_len)
+    torch.testing.assert_close(outputs.attentions[-1].sum(-1), torch.ones(4, 4, seq_len))
+    # Padded text tokens get no attention; the output does not change when weights are returned.
+    padded = batch["attention_mask"] == 0
+    assert padded.any()
+    assert outputs.attentions[-1][:, :, :, :text_len].masked_select(padded[:, None, None, :]).abs().max() == 0
+    torch.testing.assert_close(outputs.logits, plain.logits, atol=1e-5, rtol=1e-5)
+    assert plain.attentions is None and plain.hidden_states is None
+    # The last hidden state is what the head reads.
+    text_cls, image_cls = outputs.hidden_states[-1][:, 0], outputs.hidden_states[-1][:, text_len]
+    torch.testing.assert_close(
+        model.classifier_activation(model.classifier_hidden(torch.cat([text_cls, image_cls], -1))), plain.embedding
+    )
+
+
+@pytest.mark.parametrize("vision", ["vit", "clip"])
+def test_sdpa_and_eager_attention_agree(vision, toy, tmp_path):
+    model = get_tiny_teacher(vision)
+    model.save_pretrained(tmp_path)
+    batch = batch_for(vision, toy)
+    eager = AutoModelForSequenceClassification.from_pretrained(tmp_path, attn_implementation="eager").eval()
+    sdpa = AutoModelForSequenceClassification.from_pretrained(tmp_path, attn_implementation="sdpa").eval()
+    assert eager.config._attn_implementation == "eager" and sdpa.config._attn_implementation == "sdpa"
+    assert sdpa.config.text_config._attn_implementation == "sdpa"
+    with torch.no_grad():
+        torch.testing.assert_close(sdpa(**batch).logits, eager(**batch).logits, atol=1e-5, rtol=1e-5)
+        eager.set_attn_implementation("sdpa")
+        assert eager.config._attn_implementation == "sdpa"
+        torch.testing.assert_close(eager(**batch).logits, sdpa(**batch).logits, atol=1e-6, rtol=1e-6)
+
+
+def test_unknown_keywords_are_an_error(toy):
+    model = get_tiny_teacher("vit")
+    with pytest.raises(TypeError, match="output_attention"):
+        model(**batch_for("vit", toy), output_attention=True)
+
+
+@pytest.mark.parametrize("vision", ["vit", "clip"])
+def test_gradient_checkpointing_gives_the_same_gradients(vision, toy):
+    batch = batch_for(vision, toy)
+    labels = torch.tensor([0, 1, 0, 1])
+    grads = []
+    for checkpointing in (False, True):
+        model = tiny_teacher_without_dropout(vision, fusion_layers=2).train()
+        if checkpointing:
+            model.activation_checkpointing_enable()
+            assert model.is_activation_checkpointing
+            # The fusion blocks and every encoder layer recompute their activations.
+            assert all(layer.gradient_checkpointing for layer in model.fusion)
+            assert all(layer.gradient_checkpointing for layer in model.text_model.transformer.layer)
+        model(**batch, labels=labels).loss.backward()
+        grads.append({name: p.grad.clone() for name, p in model.named_parameters()})
+    assert grads[0].keys() == grads[1].keys()
+    for name in grads[0]:
+        torch.testing.assert_close(grads[1][name], grads[0][name], atol=1e-6, rtol=1e-5, msg=name)
+
+
+def test_resize_token_embeddings_then_save_and_reload(toy, tmp_path):
+    model = get_tiny_teacher("vit").eval()
+    old_size = model.get_input_embeddings().weight.shape[0]
+    model.resize_token_embeddings(old_size + 7)
+    assert model.get_input_embeddings().weight.shape[0] == old_size + 7
+    assert model.config.text_config.vocab_size == old_size + 7
+    model.save_pretrained(tmp_path)
+    reloaded = AutoModelForSequenceClassification.from_pretrained(tmp_path).eval()
+    assert reloaded.get_input_embeddings().weight.shape[0] == old_size + 7
+    batch = batch_for("vit", toy)
+    with torch.no_grad():
+        torch.testing.assert_close(reloaded(**batch).logits, model(**batch).logits, atol=0, rtol=0)
+
+
+@pytest.mark.parametrize("vision", ["vit", "clip"])
+def test_device_map_with_cpu_and_disk_offload(vision, toy, tmp_path):
+    model = get_tiny_teacher(vision, fusion_layers=2).eval()
+    model.save_pretrained(tmp_path / "teacher")
+    batch = batch_for(vision, toy)
+    with torch.no_grad():
+        expected = model(**batch).logits
+    device_map = {"text_model": "cpu", "vision_model": "disk", "vision_projection": "cpu", "fusion.0": "disk",
+                  "fusion.1": "cpu", "classifier_hidden": "disk", "classifier": "cpu"}  # fmt: skip
+    offloaded = AutoModelForSequenceClassification.from_pretrained(
+        tmp_path / "teacher", device_map=device_map, offload_folder=str(tmp_path / "offload")
+    ).eval()
+    # The offloaded weights really are off the model until a hook loads them.
+    assert offloaded.fusion[0].self_attn.in_proj_weight.device.type == "meta"
+    assert offloaded.fusion[0].self_attn.out_proj.weight.device.type == "meta"
+    with torch.no_grad():
+        torch.testing.assert_close(offloaded(**batch).logits, expected, atol=1e-6, rtol=1e-6)
+
+
+def test_one_label_is_regression_with_mse(toy):
+    model = tiny_teacher_without_dropout("vit", num_labels=1).eval()
+    assert model.config.problem_type == "regression"
+    targets = torch.tensor([0.5, -1.0, 2.0, 0.0])
+    outputs = model(**batch_for("vit", toy), labels=targets)
+    torch.testing.assert_close(outputs.loss, nn.functional.mse_loss(outputs.logits.squeeze(-1), targets))
+
+
+def test_multi_label_uses_binary_cross_entropy(toy):
+    model = tiny_teacher_without_dropout("vit", num_labels=3, problem_type="multi_label_classification").eval()
+    targets = torch.tensor([[1.0, 0.0, 1.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], [0.0, 1.0, 0.0]])
+    outputs = model(**batch_for("vit", toy), labels=targets)
+    torch.testing.assert_close(outputs.loss, nn.functional.binary_cross_entropy_with_logits(outputs.logits, targets))
+
+
+def test_num_items_in_batch_sums_then_divides(toy):
+    model = tiny_teacher_without_dropout("vit").eval()
+    batch = batch_for("vit", toy)
+    labels = torch.tensor([0, 1, 1, 0])
+    mean = model(**batch, labels=labels).loss
+    torch.testing.assert_close(model(**batch, labels=labels, num_items_in_batch=torch.tensor(8)).loss, mean * 4 / 8)
+
+
+def test_gradient_accumulation_matches_one_big_batch(tmp_path):
+    # Two micro-batches of 4 with accumulation 2 must give the update of one batch of 8 (SGD, so a wrongly scaled
+    # loss would show as a wrongly sized step; AdamW would hide it).
+    from transformers import Trainer, TrainingArguments
+
+    from lugpi_hf.data_collator import LugpiTextImageCollator
+
+    dataset = make_toy_text_image_dataset(8, num_labels=2)
+    updated = []
+    for batch_size, accumulation in ((8, 1), (4, 2)):
+        model = tiny_teacher_without_dropout("vit")
+        before = {name: p.detach().clone() for name, p in model.named_parameters()}
+        args = TrainingArguments(
+            output_dir=str(tmp_path / f"ga{accumulation}"), per_device_train_batch_size=batch_size,
+            gradient_accumulation_steps=accumulation, max_steps=1, learning_rate=0.5, optim="sgd",
+            lr_scheduler_type="constant", weight_decay=0.0, max_grad_norm=0.0, report_to="none",
+            remove_unused_columns=False, save_strategy="no", use_cpu=True, seed=0,
+        )  # fmt: skip
+        trainer = Trainer(model=model, args=args, train_dataset=dataset,
+                          data_collator=LugpiTextImageCollator(get_tiny_processor("vit")))  # fmt: skip
+        trainer.train()
+        updated.append({name: p.detach() - before[name] for name, p in model.named_parameters()})
+    assert max(delta.abs().max() for delta in updated[0].values()) > 1e-4  # the step moved the weights
+    for name, delta in updated[0].items():
+        torch.testing.assert_close(updated[1][name], delta, atol=1e-6, rtol=1e-4, msg=name)
+
+
+def test_trainer_gradient_checkpointing_flag_trains_the_teacher(tmp_path):
+    from transformers import Trainer, TrainingArguments
+
+    from lugpi_hf.data_collator import LugpiTextImageCollator
+
+    model = get_tiny_teacher("clip")
+    args = TrainingArguments(output_dir=str(tmp_path), per_device_train_batch_size=4, max_steps=2,
+                             gradient_checkpointing=True, report_to="none", remove_unused_columns=False,
+                             save_strategy="no", use_cpu=True, logging_steps=1)  # fmt: skip
+    trainer = Trainer(model=model, args=args, train_dataset=make_toy_text_image_dataset(8),
+                      data_collator=LugpiTextImageCollator(get_tiny_processor("clip")))  # fmt: skip
+    trainer.train()
+    assert model.is_activation_checkpointing
+    losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+    assert len(losses) == 2 and all(loss > 0 for loss in losses)

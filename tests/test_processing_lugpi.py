@@ -52,3 +52,38 @@ def test_from_text_vision_pretrained(toy, tmp_path):
     expected = processor(text=toy["text"], images=toy["image"], padding=True, return_tensors="pt")
     for key in expected:
         torch.testing.assert_close(batch[key], expected[key], atol=0, rtol=0)
+
+
+def test_image_options_reach_the_image_processor(toy):
+    processor = get_tiny_processor("vit")
+    default = processor(images=toy["image"][:1], return_tensors="pt")["pixel_values"]
+    # Flat, as transformers' processors take them ...
+    raw = processor(images=toy["image"][:1], do_rescale=False, do_normalize=False, return_tensors="pt")
+    assert raw["pixel_values"].max() > 1.5  # 0-255 values, not rescaled
+    assert not torch.allclose(raw["pixel_values"].float(), default)
+    resized = processor(images=toy["image"][:1], size={"height": 16, "width": 16}, return_tensors="pt")
+    assert resized["pixel_values"].shape[-2:] == (16, 16)
+    # ... or nested per modality.
+    nested = processor(images=toy["image"][:1], images_kwargs={"size": {"height": 16, "width": 16}},
+                       return_tensors="pt")  # fmt: skip
+    torch.testing.assert_close(nested["pixel_values"], resized["pixel_values"])
+
+
+def test_text_options_reach_the_tokenizer(toy):
+    processor = get_tiny_processor("vit")
+    batch = processor(text=toy["text"][:2], images=toy["image"][:2], padding="max_length", max_length=20,
+                      return_tensors="pt")  # fmt: skip
+    assert batch["input_ids"].shape == (2, 20)
+    nested = processor(text=toy["text"][:2], text_kwargs={"padding": "max_length", "max_length": 20},
+                       return_tensors="pt")  # fmt: skip
+    torch.testing.assert_close(nested["input_ids"], batch["input_ids"])
+    with_types = processor(text=toy["text"][:1], return_token_type_ids=True, return_tensors="pt")
+    assert "token_type_ids" in with_types
+
+
+def test_conflicting_or_unknown_options_are_errors(toy):
+    processor = get_tiny_processor("vit")
+    with pytest.raises(ValueError, match="max_length was passed two times"):
+        processor(text=toy["text"][:1], max_length=10, text_kwargs={"max_length": 20})
+    with pytest.raises(ValueError, match=r"unknown keyword\(s\) \['paddding'\]"):
+        processor(text=toy["text"][:1], paddding=True)
