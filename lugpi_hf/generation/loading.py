@@ -66,7 +66,7 @@ def load_text_to_image_pipeline(
     except (OSError, ValueError) as error:
         raise ValueError(f"{generator}: no diffusers pipeline there ({str(error).splitlines()[0]}).") from None
     class_name = config.get("_class_name", "?")
-    kwargs = {"torch_dtype": dtype}
+    kwargs = {"dtype": dtype}
     if "safety_checker" in config and not safety_checker:
         kwargs.update(safety_checker=None, requires_safety_checker=False)
     if class_name in TEXT_TO_IMAGE_OUTSIDE_AUTO_PIPELINE:

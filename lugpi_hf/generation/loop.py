@@ -399,14 +399,15 @@ def _default_num_workers(state) -> int:
 
 
 def _check_pipeline_kwargs(pipeline, pipeline_kwargs: dict) -> None:
-    names, var_keyword = call_parameters(pipeline)
+    # Named parameters only: Stable Diffusion's `**kwargs` swallows unknown names silently (it reads two legacy ones).
+    names, _ = call_parameters(pipeline)
     for key in pipeline_kwargs:
         if key in RESERVED_CALL_ARGUMENTS:
             raise ValueError(
                 f"pipeline_kwargs: {key!r} is set by generation itself; use the matching argument "
                 "(num_inference_steps, guidance_scale, resolution, negative_prompt, seed) instead."
             )
-        if key not in names and not var_keyword:
+        if key not in names:
             raise ValueError(
                 f"pipeline_kwargs: {type(pipeline).__name__} takes no {key!r} argument (it takes "
                 f"{sorted(name for name in names if name not in RESERVED_CALL_ARGUMENTS and name != 'self')})."
