@@ -106,7 +106,7 @@ def subprocess_env() -> dict[str, str]:
 
 # Generation in a subprocess: the prepared dataset's directory, the output directory, seconds of sleep per call.
 GENERATE_SCRIPT = """
-import sys, time
+import functools, sys, time
 import datasets, torch
 from diffusers import StableDiffusionPipeline
 from lugpi_hf.generation import generate_privileged_images
@@ -116,6 +116,7 @@ torch.set_num_threads(1)
 dataset_dir, output_dir, delay = sys.argv[1], sys.argv[2], float(sys.argv[3])
 if delay:
     original = StableDiffusionPipeline.__call__
+    @functools.wraps(original)  # generation reads the pipeline's defaults from its signature
     def slow_call(self, *args, **kwargs):
         time.sleep(delay)
         return original(self, *args, **kwargs)
