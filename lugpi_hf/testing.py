@@ -458,3 +458,233 @@ def save_tiny_checkpoints(directory: str | os.PathLike) -> dict[str, Path]:
 
 
 __all__ += ["make_toy_demo_dataset", "save_tiny_checkpoints"]
+
+
+# ---- Tiny SDXL, SD3 and Flux pipelines (stage 2: per-encoder prompt limits, T5 reading long prompts) ----
+
+TINY_T5_MAX_TOKENS = 512
+
+
+def get_tiny_t5_tokenizer():
+    """
+    A T5 (SentencePiece-style Unigram, `▁` word starts, `</s>` appended) tokenizer built locally with `tokenizers`:
+    one piece per word of the tiny vocabulary, plus single characters so that any text still encodes.
+    """
+    import string
+
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
+    from transformers import T5TokenizerFast
+
+    pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), ("▁", -3.0)]
+    for character in string.ascii_letters + string.digits + string.punctuation:
+        pieces += [(character, -5.0), (f"▁{character}", -5.5)]
+    pieces += [(f"▁{word}", -1.0) for word in sorted(set(_WORDS.split())) if len(word) > 1]
+    model = Tokenizer(models.Unigram(pieces, unk_id=2, byte_fallback=False))
+    model.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    model.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    model.post_processor = processors.TemplateProcessing(
+        single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", 1)]
+    )
+    return T5TokenizerFast(
+        tokenizer_object=model,
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+        extra_ids=0,
+        model_max_length=TINY_T5_MAX_TOKENS,
+    )
+
+
+def _tiny_clip_text_config(tokenizer, **overrides):
+    from transformers import CLIPTextConfig
+
+    kwargs = dict(
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        hidden_size=TINY_WIDTH,
+        intermediate_size=37,
+        num_attention_heads=4,
+        num_hidden_layers=2,
+        max_position_embeddings=TINY_GENERATOR_MAX_TOKENS,
+        vocab_size=len(tokenizer),
+        hidden_act="gelu",
+        projection_dim=TINY_WIDTH,
+    )
+    kwargs.update(overrides)
+    return CLIPTextConfig(**kwargs)
+
+
+def _tiny_t5_encoder(tokenizer):
+    from transformers import T5Config, T5EncoderModel
+
+    torch.manual_seed(0)
+    return T5EncoderModel(
+        T5Config(
+            vocab_size=len(tokenizer),
+            d_model=TINY_WIDTH,
+            d_kv=8,
+            d_ff=37,
+            num_layers=2,
+            num_heads=4,
+            relative_attention_num_buckets=8,
+            pad_token_id=tokenizer.pad_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+            decoder_start_token_id=tokenizer.pad_token_id,
+        )
+    )
+
+
+def _tiny_flow_vae(latent_channels: int):
+    from diffusers import AutoencoderKL
+
+    # diffusers' SD3 / Flux dummy VAE: one block, so latents have the image's size (vae_scale_factor 1).
+    torch.manual_seed(0)
+    return AutoencoderKL(
+        sample_size=32,
+        in_channels=3,
+        out_channels=3,
+        block_out_channels=(4,),
+        layers_per_block=1,
+        latent_channels=latent_channels,
+        norm_num_groups=1,
+        use_quant_conv=False,
+        use_post_quant_conv=False,
+        shift_factor=0.0609,
+        scaling_factor=1.5035,
+    )
+
+
+def get_tiny_sdxl_pipeline():
+    """
+    A tiny `StableDiffusionXLPipeline` (two CLIP text encoders, UNet with text-time conditioning), from diffusers'
+    dummy components with the local CLIP tokenizer for both encoders; 64x64 images by default, 32x32 work.
+    """
+    from diffusers import AutoencoderKL, EulerDiscreteScheduler, StableDiffusionXLPipeline, UNet2DConditionModel
+    from transformers import CLIPTextModel, CLIPTextModelWithProjection
+
+    tokenizer = get_tiny_clip_tokenizer()
+    torch.manual_seed(0)
+    unet = UNet2DConditionModel(
+        block_out_channels=(2, 4),
+        layers_per_block=2,
+        time_cond_proj_dim=None,
+        sample_size=32,
+        in_channels=4,
+        out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        attention_head_dim=(2, 4),
+        use_linear_projection=True,
+        addition_embed_type="text_time",
+        addition_time_embed_dim=8,
+        transformer_layers_per_block=(1, 2),
+        projection_class_embeddings_input_dim=80,  # 6 x 8 time ids + the 32-wide pooled text embedding
+        cross_attention_dim=2 * TINY_WIDTH,
+        norm_num_groups=1,
+    )
+    scheduler = EulerDiscreteScheduler(
+        beta_start=0.00085, beta_end=0.012, steps_offset=1, beta_schedule="scaled_linear", timestep_spacing="leading"
+    )
+    torch.manual_seed(0)
+    vae = AutoencoderKL(
+        block_out_channels=[4, 8],
+        in_channels=3,
+        out_channels=3,
+        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
+        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"],
+        latent_channels=4,
+        norm_num_groups=2,
+        sample_size=128,
+    )
+    torch.manual_seed(0)
+    text_encoder = CLIPTextModel(_tiny_clip_text_config(tokenizer))
+    torch.manual_seed(0)
+    text_encoder_2 = CLIPTextModelWithProjection(_tiny_clip_text_config(tokenizer))
+    return StableDiffusionXLPipeline(
+        vae=vae,
+        text_encoder=text_encoder,
+        text_encoder_2=text_encoder_2,
+        tokenizer=tokenizer,
+        tokenizer_2=get_tiny_clip_tokenizer(),
+        unet=unet,
+        scheduler=scheduler,
+    )
+
+
+def get_tiny_sd3_pipeline():
+    """
+    A tiny `StableDiffusion3Pipeline` (two CLIP encoders and a T5 encoder, MMDiT transformer), from diffusers'
+    dummy components with local tokenizers; 32x32 images by default.
+    """
+    from diffusers import FlowMatchEulerDiscreteScheduler, SD3Transformer2DModel, StableDiffusion3Pipeline
+    from transformers import CLIPTextModelWithProjection
+
+    clip_tokenizer = get_tiny_clip_tokenizer()
+    t5_tokenizer = get_tiny_t5_tokenizer()
+    torch.manual_seed(0)
+    transformer = SD3Transformer2DModel(
+        sample_size=32,
+        patch_size=1,
+        in_channels=4,
+        num_layers=1,
+        attention_head_dim=8,
+        num_attention_heads=4,
+        caption_projection_dim=TINY_WIDTH,
+        joint_attention_dim=TINY_WIDTH,
+        pooled_projection_dim=2 * TINY_WIDTH,  # the two CLIPs' pooled embeddings, concatenated
+        out_channels=4,
+    )
+    torch.manual_seed(0)
+    text_encoder = CLIPTextModelWithProjection(_tiny_clip_text_config(clip_tokenizer))
+    torch.manual_seed(0)
+    text_encoder_2 = CLIPTextModelWithProjection(_tiny_clip_text_config(clip_tokenizer))
+    return StableDiffusion3Pipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        text_encoder=text_encoder,
+        text_encoder_2=text_encoder_2,
+        text_encoder_3=_tiny_t5_encoder(t5_tokenizer),
+        tokenizer=clip_tokenizer,
+        tokenizer_2=get_tiny_clip_tokenizer(),
+        tokenizer_3=t5_tokenizer,
+        transformer=transformer,
+        vae=_tiny_flow_vae(latent_channels=4),
+    )
+
+
+def get_tiny_flux_pipeline():
+    """
+    A tiny `FluxPipeline` (a CLIP and a T5 encoder, Flux transformer), from diffusers' dummy components with local
+    tokenizers; its default size is 128x128, and any even size works (16x16 takes milliseconds).
+    """
+    from diffusers import FlowMatchEulerDiscreteScheduler, FluxPipeline, FluxTransformer2DModel
+    from transformers import CLIPTextModel
+
+    clip_tokenizer = get_tiny_clip_tokenizer()
+    t5_tokenizer = get_tiny_t5_tokenizer()
+    torch.manual_seed(0)
+    transformer = FluxTransformer2DModel(
+        patch_size=1,
+        in_channels=4,
+        num_layers=1,
+        num_single_layers=1,
+        attention_head_dim=16,
+        num_attention_heads=2,
+        joint_attention_dim=TINY_WIDTH,
+        pooled_projection_dim=TINY_WIDTH,
+        axes_dims_rope=[4, 4, 8],
+    )
+    torch.manual_seed(0)
+    text_encoder = CLIPTextModel(_tiny_clip_text_config(clip_tokenizer))
+    return FluxPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        text_encoder=text_encoder,
+        text_encoder_2=_tiny_t5_encoder(t5_tokenizer),
+        tokenizer=clip_tokenizer,
+        tokenizer_2=t5_tokenizer,
+        transformer=transformer,
+        vae=_tiny_flow_vae(latent_channels=1),
+    )
+
+
+__all__ += ["get_tiny_flux_pipeline", "get_tiny_sd3_pipeline", "get_tiny_sdxl_pipeline", "get_tiny_t5_tokenizer"]

@@ -1,70 +1,42 @@
 # Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
 """Stage 2: privileged image generation with the tiny pipeline (32x32, 2 steps), offline, on CPU."""
 
-import io
 import logging
 import os
-import signal
 import subprocess
 import sys
-import time
 import typing
-from contextlib import contextmanager
-from pathlib import Path
-from unittest import mock
 
 import datasets
 import numpy as np
 import pytest
 import torch
 from diffusers import DPMSolverMultistepScheduler, StableDiffusionPipeline
-from PIL import Image
 
-from conftest import free_port
+from generation_helpers import (
+    FAST,
+    REPO_ROOT,
+    count_prompts,
+    image_bytes,
+    make_prepared,
+    pixels,
+    read_back,
+    shard_files,
+)
 from lugpi_hf import cli
 from lugpi_hf.dataset_io import load_dataset_dict
-from lugpi_hf.image_generation import (
+from lugpi_hf.generation import (
     GENERATION_PRESETS,
     SEED_RULE,
     LugpiGenerationArguments,
     generate_privileged_images,
+    load_text_to_image_pipeline,
     make_generated_dataset_card,
     prompt_seed,
     push_generated_dataset,
     read_generation_settings,
-    truncate_prompts,
 )
 from lugpi_hf.testing import get_tiny_text_to_image_pipeline
-
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-# PNG keeps pixels exact, so comparisons see the generator's output, not JPEG's.
-FAST = dict(num_inference_steps=2, image_size=None, image_format="png", show_progress=False)
-WORDS = "red blue green castle dog sea movie story night city forest river cat bird tree sun".split()
-
-
-def make_prepared(num_rows: int, num_prompts: int | None = None, start: int = 0) -> datasets.Dataset:
-    """A prepared split: id, text, prompt, label (ClassLabel); prompts repeat every `num_prompts` rows."""
-    num_prompts = num_prompts or num_rows
-    prompts = [f"a {WORDS[i % 16]} {WORDS[(i // 16 + 3) % 16]} number {i}" for i in range(num_prompts)]
-    rows = range(start, start + num_rows)
-    features = datasets.Features(
-        {
-            "id": datasets.Value("string"),
-            "text": datasets.Value("string"),
-            "prompt": datasets.Value("string"),
-            "label": datasets.ClassLabel(names=["neg", "pos"]),
-        }
-    )
-    return datasets.Dataset.from_dict(
-        {
-            "id": [f"row-{i:04d}" for i in rows],
-            "text": [f"text of row {i}" for i in rows],
-            "prompt": [prompts[i % num_prompts] for i in rows],
-            "label": [i % 2 for i in rows],
-        },
-        features=features,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -77,20 +49,6 @@ def pipeline_dir(tmp_path_factory, pipeline):
     path = tmp_path_factory.mktemp("tiny-generator")
     pipeline.save_pretrained(path)
     return path
-
-
-@contextmanager
-def count_prompts():
-    """Patch the pipeline class to record the prompts of every call (the real pipeline still runs)."""
-    calls: list[list[str]] = []
-    original = StableDiffusionPipeline.__call__
-
-    def spy(self, *args, **kwargs):
-        calls.append(list(kwargs["prompt"]))
-        return original(self, *args, **kwargs)
-
-    with mock.patch.object(StableDiffusionPipeline, "__call__", spy):
-        yield calls
 
 
 @pytest.fixture(autouse=True)
@@ -106,30 +64,6 @@ def single_thread():
     torch.set_num_threads(threads)
 
 
-def image_bytes(dataset: datasets.Dataset) -> dict[str, bytes]:
-    raw = dataset.cast_column("image", datasets.Image(decode=False))
-    return {row["id"]: row["image"]["bytes"] for row in raw}
-
-
-def pixels(data: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.int16)
-
-
-def shard_files(output_dir: Path) -> list[Path]:
-    return sorted((output_dir / "data").glob("*.parquet"))
-
-
-
-def subprocess_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(REPO_ROOT),
-        "CUDA_VISIBLE_DEVICES": "",
-        "HF_HUB_OFFLINE": "1",
-        "OMP_NUM_THREADS": "1",
-    }
-
-
 def test_prompt_seed_is_a_stable_hash_of_seed_and_prompt():
     # Fixed values: a change here changes every image of every published dataset.
     assert prompt_seed(0, "a red castle") == 7161366601092572346
@@ -139,6 +73,14 @@ def test_prompt_seed_is_a_stable_hash_of_seed_and_prompt():
 
     seed, prompt = 0, "a red castle"
     assert eval(SEED_RULE, {"sha256": hashlib.sha256, "seed": seed, "prompt": prompt}) == prompt_seed(seed, prompt)
+
+
+def test_old_module_is_an_alias():
+    from lugpi_hf import generation, image_generation
+
+    assert image_generation.generate_privileged_images is generation.generate_privileged_images
+    assert image_generation.GENERATION_SETTINGS_FILE == "generation_settings.json"
+    assert set(generation.__all__) <= set(dir(image_generation))
 
 
 def test_generates_image_and_seed_columns_loadable_as_dataset_dict(pipeline, tmp_path):
@@ -156,7 +98,11 @@ def test_generates_image_and_seed_columns_loadable_as_dataset_dict(pipeline, tmp
     settings = read_generation_settings(tmp_path / "out")
     assert settings["seed"] == 3 and settings["num_inference_steps"] == 2 and settings["image_format"] == "png"
     assert settings["scheduler"] == "DDIMScheduler" and settings["torch_dtype"] == "float32"
-    assert all(path.name.startswith("train-00000-of-00001-") for path in shard_files(tmp_path / "out"))
+    assert settings["guidance_scale"] == 7.5  # StableDiffusionPipeline's own default
+    assert settings["prompt_limits"] == {
+        "tokenizer": {"argument": "prompt", "tokenizer_class": "CLIPTokenizer", "max_tokens": 75}
+    }
+    assert [path.name for path in shard_files(tmp_path / "out")] == ["train-00000-of-00001.parquet"]
 
     # What the teacher trainer reads: a DatasetDict with the image column intact.
     loaded = load_dataset_dict(tmp_path / "out")
@@ -192,112 +138,61 @@ def test_identical_prompts_generated_once_also_across_splits(pipeline, tmp_path)
         {"train": make_prepared(10, num_prompts=4), "validation": make_prepared(3, num_prompts=4, start=10)}
     )
     with count_prompts() as calls:
-        generated = generate_privileged_images(prepared, pipeline, tmp_path / "out", batch_size=3, **FAST)
+        generated = generate_privileged_images(
+            prepared, pipeline, tmp_path / "out", batch_size=3, shard_size=3, **FAST
+        )
     prompts = [prompt for call in calls for prompt in call]
-    # 4 distinct prompts in train; validation's rows 10-12 repeat train prompts 2, 3, 0: nothing new.
+    # 4 distinct prompts in train (first seen in shards 0 and 1); validation's rows repeat train prompts 2, 3, 0.
     assert sorted(prompts) == sorted(set(prepared["train"]["prompt"]))
     train, validation = image_bytes(generated["train"]), image_bytes(generated["validation"])
     assert train["row-0000"] == train["row-0004"] == train["row-0008"] == validation["row-0012"]
     assert train["row-0002"] == validation["row-0010"] and train["row-0000"] != train["row-0001"]
     assert generated["validation"]["seed"] == [prompt_seed(0, p) for p in prepared["validation"]["prompt"]]
+    names = [path.name for path in shard_files(tmp_path / "out")]
+    assert names == [f"train-0000{k}-of-00004.parquet" for k in range(4)] + ["validation-00000-of-00001.parquet"]
 
 
-def test_rerun_generates_only_missing_rows(pipeline, tmp_path):
+def test_rows_come_back_in_the_prepared_order(pipeline, tmp_path):
+    # Repeated prompts scattered over the split: the old layout grouped rows by prompt and by a random file name.
+    prepared = make_prepared(14, num_prompts=5).select([13, 2, 7, 0, 11, 4, 9, 1, 12, 3, 8, 6, 10, 5])
+    generate_privileged_images(prepared, pipeline, tmp_path / "out", batch_size=2, shard_size=4, **FAST)
+    assert read_back(tmp_path / "out")["id"] == prepared["id"]
+    assert load_dataset_dict(tmp_path / "out")["train"]["id"] == prepared["id"]
+
+
+def test_rerun_generates_only_missing_shards_bit_identically(pipeline, tmp_path):
     prepared = make_prepared(12)
     output_dir = tmp_path / "out"
-    first = generate_privileged_images(prepared, pipeline, output_dir, batch_size=2, shard_size=4, **FAST)
+    first = generate_privileged_images(prepared, pipeline, output_dir, batch_size=3, shard_size=4, **FAST)
     shards = shard_files(output_dir)
-    assert len(shards) == 3
+    assert [path.name for path in shards] == [f"train-0000{k}-of-00003.parquet" for k in range(3)]
 
     with count_prompts() as calls:
-        again = generate_privileged_images(prepared, pipeline, output_dir, batch_size=2, shard_size=4, **FAST)
+        again = generate_privileged_images(prepared, pipeline, output_dir, batch_size=3, shard_size=4, **FAST)
     assert calls == [] and shard_files(output_dir) == shards
     assert image_bytes(again) == image_bytes(first)
 
     lost = datasets.Dataset.from_parquet(str(shards[1]))["prompt"]
     shards[1].unlink()
     with count_prompts() as calls:
-        resumed = generate_privileged_images(prepared, pipeline, output_dir, batch_size=2, shard_size=4, **FAST)
-    assert sorted(p for call in calls for p in call) == sorted(lost)
-    assert resumed["id"] == prepared["id"]
-    assert image_bytes(resumed) == image_bytes(first)  # same batches as the first run: bit-identical
+        resumed = generate_privileged_images(prepared, pipeline, output_dir, batch_size=3, shard_size=4, **FAST)
+    assert calls == [lost[:3], lost[3:]]  # the batches of the first run: batches never cross shards
+    assert resumed["id"] == prepared["id"] and read_back(output_dir)["id"] == prepared["id"]
+    assert image_bytes(resumed) == image_bytes(first)
 
 
-GENERATE_SCRIPT = """
-import sys, time
-import datasets, torch
-from diffusers import StableDiffusionPipeline
-from lugpi_hf.image_generation import generate_privileged_images
-from lugpi_hf.testing import get_tiny_text_to_image_pipeline
-
-dataset_dir, output_dir, delay = sys.argv[1], sys.argv[2], float(sys.argv[3])
-if delay:
-    original = StableDiffusionPipeline.__call__
-    def slow_call(self, *args, **kwargs):
-        time.sleep(delay)
-        return original(self, *args, **kwargs)
-    StableDiffusionPipeline.__call__ = slow_call
-generate_privileged_images(
-    datasets.load_from_disk(dataset_dir), get_tiny_text_to_image_pipeline(), output_dir,
-    batch_size=2, shard_size=4, num_inference_steps=2, image_size=None, image_format="png", show_progress=False,
-)
-"""
-
-
-def test_killed_generation_resumes_to_the_uninterrupted_result(pipeline, tmp_path):
-    prepared = make_prepared(24)
-    prepared.save_to_disk(tmp_path / "prepared")
-    script = tmp_path / "generate.py"
-    script.write_text(GENERATE_SCRIPT)
-    output_dir = tmp_path / "killed"
-
-    process = subprocess.Popen(
-        [sys.executable, str(script), str(tmp_path / "prepared"), str(output_dir), "0.3"],
-        env=subprocess_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 120
-    while len(shard_files(output_dir)) < 2 and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    _, stderr = process.communicate()
-    assert process.returncode == -signal.SIGKILL, stderr.decode()[-2000:]
-    written = len(shard_files(output_dir))
-    assert 2 <= written < 6  # killed mid-run: 24 rows make 6 shards of 4
-
-    with count_prompts() as calls:
-        resumed = generate_privileged_images(prepared, pipeline, output_dir, batch_size=2, shard_size=4, **FAST)
-    assert len([p for call in calls for p in call]) == 24 - 4 * written
-    reference = generate_privileged_images(
-        prepared, pipeline, tmp_path / "reference", batch_size=2, shard_size=4, **FAST
-    )
-    assert resumed["id"] == prepared["id"]
-    assert image_bytes(resumed) == image_bytes(reference)
-    on_disk = load_dataset_dict(output_dir)["train"]
-    assert sorted(on_disk["id"]) == sorted(prepared["id"])  # every id exactly once
-    assert not list(output_dir.rglob(".*.tmp"))
-
-
-def test_accelerate_two_processes_equal_one(pipeline, tmp_path):
-    # `accelerate launch --cpu` starts one process whatever --num_processes says (accelerate 1.15); two CPU
-    # processes come from --multi_gpu on a machine without GPUs, as one gloo group.
-    prepared = make_prepared(11, num_prompts=9)
-    prepared.save_to_disk(tmp_path / "prepared")
-    script = tmp_path / "generate.py"
-    script.write_text(GENERATE_SCRIPT)
-    launch = "-m accelerate.commands.launch --multi_gpu --num_processes 2 --num_machines 1 --mixed_precision no"
-    command = [sys.executable, *launch.split(), "--dynamo_backend", "no", "--main_process_port", str(free_port())]
-    command += [str(script), str(tmp_path / "prepared"), str(tmp_path / "two"), "0"]
-    result = subprocess.run(command, env=subprocess_env(), capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    names = [path.name for path in shard_files(tmp_path / "two")]
-    assert any("-00000-of-00002-" in name for name in names) and any("-00001-of-00002-" in name for name in names)
-
-    one = generate_privileged_images(prepared, pipeline, tmp_path / "one", batch_size=2, shard_size=4, **FAST)
-    two = load_dataset_dict(tmp_path / "two")["train"]
-    assert sorted(two["id"]) == sorted(prepared["id"])
-    assert image_bytes(two) == image_bytes(one)
+def test_empty_prompts_get_an_unconditional_image_and_a_warning(pipeline, tmp_path, caplog):
+    prepared = make_prepared(5).map(lambda r, i: {"prompt": {1: "", 3: "   "}.get(i, r["prompt"])}, with_indices=True)
+    with count_prompts() as calls, caplog.at_level(logging.WARNING, logger="lugpi_hf"):
+        generated = generate_privileged_images(prepared, pipeline, tmp_path / "out", batch_size=8, **FAST)
+    assert "" in calls[0] and "   " in calls[0]
+    warnings = [r.getMessage() for r in caplog.records if r.name.startswith("lugpi_hf")]
+    assert any("2 rows have an empty 'prompt'; they get an unconditional image" in w for w in warnings), warnings
+    assert generated["id"] == prepared["id"] and generated["prompt"][1] == ""
+    assert generated[1]["image"].size == (32, 32)
+    # CLIP reads "" and "   " alike: the empty text's (unconditional) embedding, so with guidance the image is the
+    # unconditional prediction; the seeds differ, so the two images differ.
+    assert image_bytes(generated)["row-0001"] != image_bytes(generated)["row-0003"]
 
 
 @pytest.mark.parametrize(
@@ -308,10 +203,6 @@ def test_accelerate_two_processes_equal_one(pipeline, tmp_path):
         (
             lambda d: d.map(lambda r, i: {"id": "row-0001" if i == 3 else r["id"]}, with_indices=True),
             "column 'id': duplicate id 'row-0001' at rows 1 and 3",
-        ),
-        (
-            lambda d: d.map(lambda r, i: {"prompt": "  " if i == 2 else r["prompt"]}, with_indices=True),
-            "column 'prompt', row 2 (id 'row-0002'): empty prompt",
         ),
         (
             lambda d: d.map(lambda r, i: {"prompt": None if i == 4 else r["prompt"]}, with_indices=True),
@@ -339,58 +230,57 @@ def test_output_dir_from_other_settings_or_data_is_refused(pipeline, tmp_path):
     assert "\n" not in str(error.value)
     with pytest.raises(ValueError, match=r"other settings \(image_format: 'png' there, 'jpeg' here"):
         generate_privileged_images(prepared, pipeline, output_dir, **{**FAST, "image_format": "jpeg"})
+    with pytest.raises(ValueError, match=r"other settings \(shard_size: 512 there, 2 here\)"):
+        generate_privileged_images(prepared, pipeline, output_dir, shard_size=2, **FAST)
     # A shard copied from elsewhere is caught by its own recorded settings, manifest or not.
     foreign = tmp_path / "foreign"
-    generate_privileged_images(prepared, pipeline, foreign, seed=5, **FAST)
+    generate_privileged_images(make_prepared(4, start=4), pipeline, foreign, seed=5, **FAST)
     (foreign / "generation_settings.json").unlink()
-    copied = output_dir / "data" / shard_files(foreign)[0].name
+    copied = output_dir / "data" / "validation-00000-of-00001.parquet"
     copied.write_bytes(shard_files(foreign)[0].read_bytes())
     with pytest.raises(
         ValueError, match=rf"{copied.name}: shard generated with other settings \(seed: 5 there, 0 here"
     ):
         generate_privileged_images(prepared, pipeline, output_dir, **FAST)
     copied.unlink()
+    # A Parquet file that is not one of our shards would be read as rows by `load_dataset`.
+    stray = output_dir / "data" / "train-00000-of-00001-1a2b3c4d-00000.parquet"
+    stray.write_bytes(b"PAR1")
+    with pytest.raises(ValueError, match=f"{stray.name}: not a shard of this generation stage"):
+        generate_privileged_images(prepared, pipeline, output_dir, **FAST)
+    stray.unlink()
     # Rows of another dataset, or rows whose prompt changed since, are not silently kept.
     with pytest.raises(ValueError, match="holds id 'row-0000', which split 'train' does not have"):
         generate_privileged_images(make_prepared(4, start=100), pipeline, output_dir, **FAST)
+    with pytest.raises(ValueError, match=r"does not hold rows 0-3 of split 'train' in order"):
+        generate_privileged_images(prepared.select([1, 0, 2, 3]), pipeline, output_dir, **FAST)
     edited = prepared.map(lambda r: {"prompt": r["prompt"] + " at dawn"})
     with pytest.raises(ValueError, match="id 'row-0000' was generated from another prompt"):
         generate_privileged_images(edited, pipeline, output_dir, **FAST)
     assert {path: path.read_bytes() for path in output_dir.rglob("*") if path.is_file()} == before
 
 
-def test_long_prompts_cut_to_the_token_limit_with_one_warning(pipeline, tmp_path, caplog):
-    long_prompt = " ".join(["the red castle by the sea at night"] * 20)
-    tokenizer = pipeline.tokenizer
-    cut, count = truncate_prompts(["a dog", long_prompt], tokenizer)
-    assert count == 1 and cut[0] == "a dog"
-    assert long_prompt.startswith(cut[1]) and len(cut[1]) < len(long_prompt)
-    assert len(tokenizer(cut[1]).input_ids) <= tokenizer.model_max_length
-    assert len(tokenizer(cut[1] + " castle").input_ids) > tokenizer.model_max_length  # nothing more would fit
-
-    prepared = datasets.Dataset.from_dict({"id": [1, 2, 3], "prompt": [long_prompt, long_prompt + " again", "a dog"]})
-    with count_prompts() as calls, caplog.at_level(logging.WARNING, logger="lugpi_hf"):
-        generated = generate_privileged_images(prepared, pipeline, tmp_path / "out", batch_size=3, **FAST)
-    warnings = [r.getMessage() for r in caplog.records if r.name.startswith("lugpi_hf")]
-    assert len(warnings) == 1 and "2 of 3 prompts exceed the generator's 75-token limit" in warnings[0]
-    assert calls == [[cut[1], cut[1], "a dog"]]
-    assert generated["prompt"] == prepared["prompt"]  # the stored prompt keeps the full text
-    assert generated["seed"][0] != generated["seed"][1]  # seeds follow the full prompts
-
-
 def test_presets_match_the_documented_settings(pipeline, tmp_path):
     preset_choices = typing.get_args(typing.get_args(typing.get_type_hints(LugpiGenerationArguments)["preset"])[0])
     assert set(GENERATION_PRESETS) == set(preset_choices)  # the CLI's choices
     expected = {
-        "paper": ("stabilityai/stable-diffusion-2", 768, 50, 7.5, None),
-        "fast": ("stabilityai/stable-diffusion-2-base", 512, 20, 7.5, "DPMSolverMultistepScheduler"),
-        "turbo": ("stabilityai/sd-turbo", 512, 1, 0.0, None),
+        "paper": ("stabilityai/stable-diffusion-2", 768, 50, 7.5, None, {}),
+        "fast": ("stabilityai/stable-diffusion-2-base", 512, 20, 7.5, "DPMSolverMultistepScheduler", {}),
+        "turbo": ("stabilityai/sd-turbo", 512, 1, 0.0, None, {}),
+        "sdxl-turbo": ("stabilityai/sdxl-turbo", 512, 1, 0.0, None, {}),
+        "flux-schnell": ("black-forest-labs/FLUX.1-schnell", 1024, 4, 0.0, None, {"max_sequence_length": 256}),
+        "sd35-large-turbo": ("stabilityai/stable-diffusion-3.5-large-turbo", 1024, 4, 0.0, None, {}),
+        "sana-sprint": ("Efficient-Large-Model/Sana_Sprint_1.6B_1024px_diffusers", 1024, 2, None, None, {}),
     }
     for name, values in expected.items():
         preset = GENERATION_PRESETS[name]
         assert (preset.generator, preset.resolution, preset.num_inference_steps, preset.guidance_scale,
-                preset.scheduler) == values  # fmt: skip
+                preset.scheduler, preset.pipeline_kwargs) == values, name  # fmt: skip
+        assert preset.licence and preset.description
     assert GENERATION_PRESETS["fast"].scheduler_kwargs == {"algorithm_type": "dpmsolver++"}
+    assert GENERATION_PRESETS["sdxl-turbo"].scheduler_kwargs == {"timestep_spacing": "trailing"}
+    assert "non-commercial" in GENERATION_PRESETS["sdxl-turbo"].licence.lower()
+    assert GENERATION_PRESETS["flux-schnell"].licence == "apache-2.0"
 
     # A preset on a given pipeline: its scheduler and guidance apply, explicit arguments win.
     fast_pipeline = get_tiny_text_to_image_pipeline()
@@ -401,9 +291,16 @@ def test_presets_match_the_documented_settings(pipeline, tmp_path):
     assert fast_pipeline.scheduler.config.algorithm_type == "dpmsolver++"
     settings = read_generation_settings(tmp_path / "out")
     assert settings["preset"] == "fast" and settings["scheduler"] == "DPMSolverMultistepScheduler"
-    assert settings["guidance_scale"] == 7.5
+    assert settings["guidance_scale"] == 7.5 and settings["licence"] == "openrail++"
     assert (settings["num_inference_steps"], settings["resolution"]) == (2, 32)
     assert generated[0]["image"].size == (32, 32)
+    # A preset's scheduler settings without a class apply to the checkpoint's own scheduler.
+    turbo_pipeline = get_tiny_text_to_image_pipeline()
+    generate_privileged_images(make_prepared(1), turbo_pipeline, tmp_path / "xl", preset="sdxl-turbo", resolution=32,
+                               **FAST)  # fmt: skip
+    assert type(turbo_pipeline.scheduler).__name__ == "DDIMScheduler"
+    assert turbo_pipeline.scheduler.config.timestep_spacing == "trailing"
+    assert read_generation_settings(tmp_path / "xl")["guidance_scale"] == 0.0
     with pytest.raises(ValueError, match="Unknown preset 'slow'"):
         generate_privileged_images(make_prepared(2), pipeline, tmp_path / "x", preset="slow")
 
@@ -414,6 +311,95 @@ def test_stored_image_size_and_jpeg(pipeline, tmp_path):
     )
     image = generated[0]["image"]
     assert image.format == "JPEG" and image.size == (16, 16)
+    assert read_generation_settings(tmp_path / "out")["resize_filter"].startswith("bicubic, antialiased")
+
+
+def test_pipeline_defaults_kwargs_and_sizes_it_would_change(pipeline, tmp_path):
+    # No preset, no steps: the pipeline's own default (50 for Stable Diffusion), recorded.
+    generate_privileged_images(make_prepared(1), pipeline, tmp_path / "default", image_size=None, show_progress=False)
+    settings = read_generation_settings(tmp_path / "default")
+    assert (settings["num_inference_steps"], settings["guidance_scale"]) == (50, 7.5)
+
+    class BinningPipeline(StableDiffusionPipeline):
+        """Bins sizes to its native grid, as PixArt and Sana do."""
+
+        def __call__(self, *args, use_resolution_binning: bool = True, **kwargs):
+            return super().__call__(*args, **kwargs)
+
+    binning = BinningPipeline(**pipeline.components, requires_safety_checker=False)
+    with pytest.raises(ValueError, match=r"BinningPipeline bins sizes to its 32x32 grid .* not the 16x16 asked"):
+        generate_privileged_images(make_prepared(1), binning, tmp_path / "binned", resolution=16, **FAST)
+    generate_privileged_images(
+        make_prepared(1), binning, tmp_path / "unbinned", resolution=16,
+        pipeline_kwargs={"use_resolution_binning": False}, **FAST,
+    )  # fmt: skip
+    assert read_back(tmp_path / "unbinned")[0]["image"].size == (16, 16)
+    assert read_generation_settings(tmp_path / "unbinned")["pipeline_kwargs"] == {"use_resolution_binning": False}
+
+    with pytest.raises(ValueError, match=r"pipeline_kwargs: StableDiffusionPipeline takes no 'max_sequence_length'"):
+        generate_privileged_images(make_prepared(1), pipeline, tmp_path / "x", pipeline_kwargs={"max_sequence_length": 9})
+    with pytest.raises(ValueError, match="pipeline_kwargs: 'guidance_scale' is set by generation itself"):
+        generate_privileged_images(make_prepared(1), pipeline, tmp_path / "x", pipeline_kwargs={"guidance_scale": 1})
+    # SD needs sizes divisible by 8; the size the pipeline generates is checked against the size asked.
+    with pytest.raises(ValueError, match="divisible by 8|generated"):
+        generate_privileged_images(make_prepared(1), pipeline, tmp_path / "odd", resolution=36, **FAST)
+
+
+def test_compile_covers_denoiser_and_decoder_and_pads_the_last_batch(tmp_path):
+    compiled = []
+    fresh = get_tiny_text_to_image_pipeline()
+    with mock_compile(compiled), count_prompts() as calls:
+        generated = generate_privileged_images(
+            make_prepared(5), fresh, tmp_path / "out", batch_size=4, compile=True, **FAST
+        )
+    assert compiled == [type(fresh.unet).__name__, type(fresh.vae.decoder).__name__]
+    assert fresh.unet.conv_in.weight.is_contiguous(memory_format=torch.channels_last)
+    assert fresh.vae.decoder.conv_in.weight.is_contiguous(memory_format=torch.channels_last)
+    assert getattr(fresh, "fusing_unet", False) and getattr(fresh, "fusing_vae", False)
+    # 5 prompts in batches of 4: the last is padded to 4, so a compiled graph sees one batch shape only.
+    assert [len(call) for call in calls] == [4, 4] and generated["id"] == make_prepared(5)["id"]
+    settings = read_generation_settings(tmp_path / "out")
+    assert settings["compile"] is True
+    assert settings["optimisations"] == [
+        "unet channels_last", "vae channels_last", "fused qkv", "compile unet", "compile vae.decoder"
+    ]  # fmt: skip
+
+
+def mock_compile(compiled: list):
+    from unittest import mock
+
+    def record(module, *args, **kwargs):
+        compiled.append(type(module).__name__)
+
+    return mock.patch.object(torch.nn.Module, "compile", record)
+
+
+def test_loading_through_auto_pipeline(pipeline, tmp_path):
+    from diffusers import DDPMScheduler, DDPMPipeline, StableDiffusionImg2ImgPipeline, UNet2DModel
+
+    # A directory saved as the img2img pipeline of a text-to-image checkpoint loads as its text-to-image pipeline.
+    img2img = StableDiffusionImg2ImgPipeline(**pipeline.components, requires_safety_checker=False)
+    img2img.save_pretrained(tmp_path / "img2img")
+    loaded = load_text_to_image_pipeline(tmp_path / "img2img", device="cpu")
+    assert type(loaded).__name__ == "StableDiffusionPipeline" and loaded.safety_checker is None
+    generated = generate_privileged_images(make_prepared(2), str(tmp_path / "img2img"), tmp_path / "out", **FAST)
+    assert generated[0]["image"].size == (32, 32)
+    settings = read_generation_settings(tmp_path / "out")
+    assert settings["pipeline_class"] == "StableDiffusionPipeline" and settings["safety_checker"] is False
+    # So does an img2img pipeline object.
+    generate_privileged_images(make_prepared(1), img2img, tmp_path / "object", **FAST)
+    assert read_generation_settings(tmp_path / "object")["pipeline_class"] == "StableDiffusionPipeline"
+
+    # A pipeline that does not generate from text is refused in one line.
+    torch.manual_seed(0)
+    unet = UNet2DModel(sample_size=8, in_channels=3, out_channels=3, block_out_channels=(4, 8), norm_num_groups=2,
+                       down_block_types=("DownBlock2D", "DownBlock2D"), up_block_types=("UpBlock2D", "UpBlock2D"))  # fmt: skip
+    DDPMPipeline(unet=unet, scheduler=DDPMScheduler()).save_pretrained(tmp_path / "unconditional")
+    with pytest.raises(ValueError, match="DDPMPipeline is not a text-to-image pipeline") as error:
+        generate_privileged_images(make_prepared(1), str(tmp_path / "unconditional"), tmp_path / "bad", **FAST)
+    assert "\n" not in str(error.value) and not (tmp_path / "bad").exists()
+    with pytest.raises(ValueError, match="no diffusers pipeline there"):
+        load_text_to_image_pipeline(tmp_path / "nothing-here", device="cpu")
 
 
 def test_cli_end_to_end(pipeline_dir, tmp_path, capsys):
@@ -441,7 +427,7 @@ def test_cli_end_to_end(pipeline_dir, tmp_path, capsys):
 
     loaded = load_dataset_dict(tmp_path / "out")
     assert sorted(loaded) == ["train", "validation"]
-    assert sorted(loaded["train"]["id"]) == prepared["train"]["id"]
+    assert loaded["train"]["id"] == prepared["train"]["id"]
     assert loaded["validation"][0]["image"].size == (16, 16)
     settings = read_generation_settings(tmp_path / "out")
     assert settings["generator"] == str(pipeline_dir.resolve()) and settings["seed"] == 1
@@ -456,6 +442,15 @@ def test_cli_end_to_end(pipeline_dir, tmp_path, capsys):
     assert not (tmp_path / "bad").exists()
     assert cli.main([*argv, "--push_to_hub"]) == 1
     assert capsys.readouterr().err.strip().endswith("--push_to_hub needs --hub_dataset_id (user/name).")
+
+
+def test_arguments_parse_pipeline_kwargs_as_json():
+    args = LugpiGenerationArguments("d", "o", pipeline_kwargs='{"use_resolution_binning": false}')
+    assert args.pipeline_kwargs == {"use_resolution_binning": False}
+    with pytest.raises(ValueError, match="--pipeline_kwargs: not JSON"):
+        LugpiGenerationArguments("d", "o", pipeline_kwargs="{nope")
+    with pytest.raises(ValueError, match="expected a JSON object"):
+        LugpiGenerationArguments("d", "o", pipeline_kwargs="[1]")
 
 
 def test_trainer_script(pipeline_dir, tmp_path):
@@ -479,11 +474,14 @@ def test_trainer_script(pipeline_dir, tmp_path):
             "0",
             "--image_format",
             "png",
+            "--pipeline_kwargs",
+            '{"guidance_rescale": 0.0}',
         ]
     )
     generated = generate_images.main(args)
     assert generated["train"]["id"] == make_prepared(3)["id"]
     assert generated["train"][0]["image"].size == (32, 32)  # --image_size 0 keeps the generated size
+    assert read_generation_settings(tmp_path / "out")["pipeline_kwargs"] == {"guidance_rescale": 0.0}
 
 
 def test_dataset_card_names_generator_settings_seed_rule_and_preprocessing(pipeline, tmp_path):
@@ -496,13 +494,20 @@ def test_dataset_card_names_generator_settings_seed_rule_and_preprocessing(pipel
     assert "| generator | `StableDiffusionPipeline` (`StableDiffusionPipeline`) |" in text
     assert "| inference steps | 2 |" in text and "| guidance scale | 7.5 |" in text
     assert "| scheduler | `DDIMScheduler` |" in text and "| seed | 0 |" in text
-    assert SEED_RULE in text and "### Prompt preprocessing" in text and "75 tokens" in text
+    assert SEED_RULE in text and "### Prompt preprocessing" in text
+    assert "| `tokenizer` (reads `prompt`) | `CLIPTokenizer` | 75 |" in text
     assert "| train | 2 |" in text and "--num-inference-steps 2" in text
+    assert "| safety checker | off |" in text and "### Licence" not in text
 
     paper = {**settings, "preset": "paper", "generator": "stabilityai/stable-diffusion-2", "resolution": 768}
     text = str(make_generated_dataset_card(paper, {"train": 25_000}))
     assert "[`stabilityai/stable-diffusion-2`](https://huggingface.co/stabilityai/stable-diffusion-2)" in text
     assert "`paper`: The paper's generator" in text and "768x768 px" in text and "10K<n<100K" in text
+    turbo = {**settings, "preset": "sdxl-turbo", "licence": GENERATION_PRESETS["sdxl-turbo"].licence,
+             "pipeline_kwargs": {"max_sequence_length": 256}}  # fmt: skip
+    text = str(make_generated_dataset_card(turbo, {"train": 2}))
+    assert "### Licence" in text and "sai-nc-community" in text and "non-commercial" in text
+    assert '`{"max_sequence_length": 256}`' in text and "--pipeline-kwargs" in text
 
     with pytest.raises(ValueError, match="needs `settings=`"):
         push_generated_dataset(datasets.Dataset.from_dict({"id": [1]}), "user/name")
@@ -517,13 +522,13 @@ def test_push_generated_dataset_round_trip_through_a_local_hub(local_hub, pipeli
     code = f"""
 import datasets
 from huggingface_hub import DatasetCard
-from lugpi_hf.image_generation import SEED_RULE, push_generated_dataset
+from lugpi_hf.generation import SEED_RULE, push_generated_dataset
 
 push_generated_dataset({str(tmp_path / "out")!r}, {repo_id!r}, source_dataset="stanfordnlp/imdb")
 pulled = datasets.load_dataset({repo_id!r})
 assert sorted(pulled) == ["train", "validation"], pulled
 assert isinstance(pulled["train"].features["image"], datasets.Image)
-print(sorted(pulled["train"]["id"]), pulled["train"][0]["image"].size)
+print(pulled["train"]["id"], pulled["train"][0]["image"].size)
 card = DatasetCard.load({repo_id!r}, repo_type="dataset")
 # The template's text survives `push_to_hub`, which adds its own metadata to the card.
 assert SEED_RULE in card.text and "## Generation" in card.text, card.text
@@ -534,7 +539,7 @@ print("PUSHED-AND-PULLED")
         [sys.executable, "-c", code], env=local_hub.env(tmp_path / "home"), capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-4000:]
-    assert f"{sorted(generated['train']['id'])} (32, 32)" in result.stdout and "PUSHED-AND-PULLED" in result.stdout
+    assert f"{generated['train']['id']} (32, 32)" in result.stdout and "PUSHED-AND-PULLED" in result.stdout
     assert local_hub.refused == []
 
 
@@ -549,6 +554,6 @@ def test_push_generated_dataset_to_the_real_hub(pipeline, tmp_path):
     from huggingface_hub import DatasetCard
 
     pushed = datasets.load_dataset(repo_id, split="train")
-    assert sorted(pushed["id"]) == make_prepared(3)["id"] and isinstance(pushed.features["image"], datasets.Image)
+    assert pushed["id"] == make_prepared(3)["id"] and isinstance(pushed.features["image"], datasets.Image)
     card = DatasetCard.load(repo_id)
     assert SEED_RULE in card.text and "dataset_info" in card.data.to_dict()
