@@ -196,7 +196,7 @@ def push_artefact(
 ) -> str:
     """Push a saved teacher or student (a directory with `config.json`) or a generated dataset (the output
     directory of `lugpi generate`, with `generation_settings.json`) to `repo_id`; returns the URL."""
-    from .image_generation import GENERATION_SETTINGS_FILE, push_generated_dataset
+    from .generation import GENERATION_SETTINGS_FILE, push_generated_dataset
 
     path = Path(path)
     if (path / "config.json").is_file():
@@ -230,7 +230,7 @@ def push_run(
         prefix (`str`, *optional*):
             Start of every repository name. Defaults to the run directory's name.
     """
-    from .image_generation import push_generated_dataset
+    from .generation import push_generated_dataset
 
     run_dir = Path(run_dir)
     summary_path = run_dir / "run_summary.json"

@@ -55,7 +55,7 @@ def _section_types(section: str) -> tuple[type, ...]:
 
         return (PrepareArguments,)
     if section == "generation":
-        from .image_generation import LugpiGenerationArguments
+        from .generation import LugpiGenerationArguments
 
         return (LugpiGenerationArguments,)
     if section == "teachers":
@@ -88,7 +88,7 @@ class LugpiRunConfig:
             Fields of [`~lugpi_hf.prepare.PrepareArguments`] (`text_column`, `label_column`,
             `validation_fraction`, ...).
         generation (`dict`):
-            Fields of [`~lugpi_hf.image_generation.LugpiGenerationArguments`]: `generator` (Hub id or directory),
+            Fields of [`~lugpi_hf.generation.LugpiGenerationArguments`]: `generator` (Hub id or directory),
             `preset`, `batch_size`, `num_inference_steps`, `guidance_scale`, `seed`, `image_size`, ...
         teachers (`dict[str, dict]`):
             One teacher per entry, by name: fields of [`~lugpi_hf.teacher_training.LugpiTeacherArguments`]
@@ -348,7 +348,7 @@ def run_lugpi(
     from .dataset_io import load_dataset_dict, save_to_disk_atomic
     from .evaluation import evaluate_model, write_results
     from .figures import save_image_grid
-    from .image_generation import read_generation_settings
+    from .generation import read_generation_settings
     from .prepare import PrepareArguments, load_prepared
 
     output_dir = Path(output_dir)

@@ -318,7 +318,7 @@ __all__ += ["TEXT_CLASSIFIER_TYPES", "get_tiny_clip_config", "get_tiny_image_cla
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Tiny text-to-image generator (stage 2, `lugpi_hf.image_generation`)
+# Tiny text-to-image generator (stage 2, `lugpi_hf.generation`)
 # ---------------------------------------------------------------------------------------------------------
 
 TINY_GENERATOR_IMAGE_SIZE = 32

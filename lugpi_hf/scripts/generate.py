@@ -20,17 +20,17 @@ from ._base import build_parser, run_script
 
 COMMAND = "generate"
 HELP = "Generate the privileged images with a diffusers text-to-image pipeline (stage 2)."
-DATACLASSES = ("lugpi_hf.image_generation:LugpiGenerationArguments",)
+DATACLASSES = ("lugpi_hf.generation.arguments:LugpiGenerationArguments",)
 
 
 def make_parser(subparsers=None):
-    from lugpi_hf.image_generation import LugpiGenerationArguments
+    from lugpi_hf.generation import LugpiGenerationArguments
 
     return build_parser(COMMAND, HELP, __doc__, (LugpiGenerationArguments,), subparsers)
 
 
 def main(args):
-    from lugpi_hf.image_generation import run_generation
+    from lugpi_hf.generation import run_generation
 
     generated = run_generation(args)  # generates every split, resumes, and pushes when --push_to_hub
     rows = ", ".join(f"{name} {split.num_rows}" for name, split in generated.items())
