@@ -21,7 +21,6 @@ from types import ModuleType
 from .errors import debug_requested, one_line_error
 from .scripts import STAGE_MODULES
 
-
 COMMANDS: dict[str, str] = {module.replace("_", "-"): module for module in [*STAGE_MODULES, "env"]}
 
 # `accelerate launch` options that make `lugpi <stage>` relaunch the stage, with whether each takes a value.

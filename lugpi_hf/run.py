@@ -24,8 +24,9 @@ from typing import Any, Callable
 from transformers.utils import logging
 
 from .file_utils import atomic_write
+from .locking import output_dir_lock
 from .schema import ConfigError, check_mapping, dataclass_fields, read_yaml_mapping
-from .stages import STAGE_RECORD, clear_stage, mark_stage_done, stage_problem
+from .stages import STAGE_RECORD, clear_stage, mark_stage_done, mark_stage_started, stage_problem
 
 
 logger = logging.get_logger(__name__)
@@ -227,7 +228,7 @@ class _Runner:
     ) -> Path:
         stage_dir = self.output_dir / name
         # A stage depends on the exact records of the stages it reads, so redoing one redoes what follows.
-        settings = {**settings, "inputs": {path.name: _record_digest(path) for path in inputs}}
+        settings = {**redact_secrets(settings), "inputs": {path.name: _record_digest(path) for path in inputs}}
         problem = stage_problem(stage_dir, settings)
         if problem is None:
             self.report(f"[skip] {name}: already done ({stage_dir})")
@@ -237,12 +238,25 @@ class _Runner:
         if not (resumable and problem.startswith("no completion record")):
             # A resumable stage (generation) picks up where an interruption left it; anything else starts clean.
             clear_stage(stage_dir)
-        stage_dir.mkdir(parents=True, exist_ok=True)
+        # Before anything is written: an interrupted stage is then recognisably ours to clear or resume.
+        mark_stage_started(stage_dir, settings)
         run(stage_dir)
         mark_stage_done(stage_dir, settings)
         self.ran.append(name)
         self.report(f"[done] {name} → {stage_dir}")
         return stage_dir
+
+
+def redact_secrets(settings: Any) -> Any:
+    """`settings` with the value of every `*token` or `*api_key` key replaced, for records, results and logs."""
+    if isinstance(settings, dict):
+        return {
+            key: "<redacted>" if str(key).endswith(("token", "api_key")) and value else redact_secrets(value)
+            for key, value in settings.items()
+        }
+    if isinstance(settings, (list, tuple)):
+        return [redact_secrets(value) for value in settings]
+    return settings
 
 
 def _record_digest(stage_dir: Path) -> str:
@@ -307,7 +321,13 @@ def _launch(script, module: str, values: dict[str, Any], stage_dir: Path, num_pr
     import yaml
 
     from .file_utils import atomic_write
+from .locking import output_dir_lock
 
+    # A token goes to the processes through the environment (HF_TOKEN), never into a file of the run.
+    env = dict(os.environ)
+    if values.get("hub_token"):
+        env["HF_TOKEN"] = values["hub_token"]
+    values = {key: value for key, value in values.items() if key != "hub_token"}
     arguments = atomic_write(stage_dir / "lugpi_stage_args.yaml", yaml.safe_dump(values, sort_keys=True))
     with socket.socket() as sock:  # a free port, so that runs side by side do not collide
         sock.bind(("127.0.0.1", 0))
@@ -317,7 +337,7 @@ def _launch(script, module: str, values: dict[str, Any], stage_dir: Path, num_pr
     if not torch.cuda.is_available():
         command += ["--mixed_precision", "no"]  # `--cpu` would start one process whatever --num_processes says
     command += ["-m", f"lugpi_hf.scripts.{module}", "--config", str(arguments)]  # fmt: skip
-    result = subprocess.run(command)
+    result = subprocess.run(command, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"{script.COMMAND} failed in {num_processes} processes (exit status {result.returncode}); "
                            f"its arguments are in {arguments}.")  # fmt: skip
@@ -344,17 +364,12 @@ def run_lugpi(
         num_processes (`int`, *optional*, defaults to 1):
             Processes of each generation and training stage (`accelerate launch`; GPUs, or CPU processes).
     """
-    # Imported here: each stage module pulls in its own heavy dependencies (diffusers, datasets, matplotlib).
-    from .dataset_io import load_dataset_dict, save_to_disk_atomic
-    from .evaluation import evaluate_model, write_results
-    from .figures import save_image_grid
-    from .generation import read_generation_settings
-    from .prepare import PrepareArguments, load_prepared
+    from .prepare import PrepareArguments
 
     output_dir = Path(output_dir)
     if output_dir.exists() and not output_dir.is_dir():
         raise ValueError(f"{output_dir}: is a file (expected a directory for the run's stages).")
-    config_settings = dataclasses.asdict(config)
+    config_settings = redact_secrets(dataclasses.asdict(config))
     prepared_dir = output_dir / "prepare" / "dataset"
     generated_dir = output_dir / "generate" / "dataset"
 
@@ -387,6 +402,20 @@ def run_lugpi(
     plan.add("baseline", "baseline", {**baseline, **plan.training_values("baseline")})
 
     output_dir.mkdir(parents=True, exist_ok=True)
+    with output_dir_lock(output_dir, what="lugpi run"):
+        return _run_stages(config, output_dir, plan, report, prepare_args, config_settings)
+
+
+def _run_stages(config, output_dir, plan, report, prepare_args, config_settings) -> dict:
+    # Imported here: each stage module pulls in its own heavy dependencies (diffusers, datasets, matplotlib).
+    from .dataset_io import load_dataset_dict, save_to_disk_atomic
+    from .evaluation import evaluate_model, write_results
+    from .figures import save_image_grid
+    from .generation import read_generation_settings
+    from .prepare import load_prepared
+
+    prepared_dir = output_dir / "prepare" / "dataset"
+    generated_dir = output_dir / "generate" / "dataset"
     runner = _Runner(output_dir, report)
     stages: dict[str, Path] = {}
 
@@ -545,4 +574,4 @@ class RunArguments:
         return config, Path(self.output_dir or Path("lugpi-output") / name)
 
 
-__all__ = ["DEMO_NOTICE", "LugpiRunConfig", "RunArguments", "list_presets", "run_lugpi"]
+__all__ = ["DEMO_NOTICE", "LugpiRunConfig", "RunArguments", "list_presets", "redact_secrets", "run_lugpi"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from ._base import build_parser, run_script
 
-
 COMMAND = "baseline"
 HELP = "Fine-tune the text-only baseline, the student's architecture with cross-entropy (stage 6)."
 DATACLASSES = ("lugpi_hf.student:StudentScriptArguments", "transformers.training_args:TrainingArguments")

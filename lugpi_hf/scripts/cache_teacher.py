@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from ._base import build_parser, run_script
 
-
 COMMAND = "cache-teacher"
 HELP = "Cache the frozen teacher's logits and embeddings over a text+image split (stage 4)."
 DATACLASSES = ("lugpi_hf.teacher_cache:CacheTeacherArguments",)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from ._base import build_parser, run_script
 
-
 COMMAND = "distill"
 HELP = "Distil the teacher into a text-only student (stage 5)."
 DATACLASSES = ("lugpi_hf.student:StudentScriptArguments", "lugpi_hf.training_args:LugpiDistillationArguments")

@@ -12,7 +12,6 @@ from importlib import metadata
 
 from ._base import run_script
 
-
 COMMAND = "env"
 HELP = "Print the versions of lugpi_hf, Python, torch, CUDA and the HF libraries, and the accelerate config."
 DATACLASSES: tuple[str, ...] = ()

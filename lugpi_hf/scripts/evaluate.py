@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from ._base import build_parser, run_script
 
-
 COMMAND = "evaluate"
 HELP = "Accuracy and macro-F1 of every model on one split: markdown, JSON and a bar chart (stage 6)."
 DATACLASSES = ("lugpi_hf.evaluation:EvaluateArguments",)

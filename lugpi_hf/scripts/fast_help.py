@@ -15,7 +15,6 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-
 # Bases that live outside lugpi_hf, by the name our modules import them under, and the module defining them.
 _EXTERNAL_CLASSES = {"TrainingArguments": "transformers.training_args"}
 

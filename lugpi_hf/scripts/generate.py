@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from ._base import build_parser, run_script
 
-
 COMMAND = "generate"
 HELP = "Generate the privileged images with a diffusers text-to-image pipeline (stage 2)."
 DATACLASSES = ("lugpi_hf.generation.arguments:LugpiGenerationArguments",)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from ._base import build_parser, run_script
 
-
 COMMAND = "image-only"
 HELP = "Fine-tune an image-only classifier (ViT or CLIP) on the generated images alone (stage 6)."
 DATACLASSES = ("lugpi_hf.image_only:ImageOnlyScriptArguments", "transformers.training_args:TrainingArguments")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from ._base import build_parser, run_script
 
-
 COMMAND = "prepare"
 HELP = "Load, clean and split a dataset into id/text/prompt/label columns (stage 1)."
 DATACLASSES = ("lugpi_hf.prepare:PrepareArguments",)

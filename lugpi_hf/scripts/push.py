@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from ._base import build_parser, run_script
 
-
 COMMAND = "push"
 HELP = "Push a teacher, student or generated dataset (--repo_id), or a whole run (--namespace), to the Hub."
 DATACLASSES = ("lugpi_hf.hub:PushArguments",)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from ._base import build_parser, run_script
 
-
 COMMAND = "run"
 HELP = "Run every stage, skipping those already done: prepare, generate, teacher, cache, distill, baseline, evaluate."
 DATACLASSES = ("lugpi_hf.run:RunArguments",)

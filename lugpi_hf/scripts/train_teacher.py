@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from ._base import build_parser, run_script
 
-
 COMMAND = "train-teacher"
 HELP = "Train the text + image teacher (stage 3)."
 DATACLASSES = ("lugpi_hf.teacher_training:LugpiTeacherArguments", "transformers.training_args:TrainingArguments")
