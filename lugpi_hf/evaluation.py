@@ -269,6 +269,13 @@ class EvaluateArguments(TextImageDatasetArguments):
 
 def run_evaluation(args: EvaluateArguments) -> tuple[list[ModelEvaluation], dict[str, Path]]:
     """What `lugpi evaluate` runs: score every model of `args` and write the results files."""
+    from .locking import output_dir_lock
+
+    with output_dir_lock(args.output_dir, what="lugpi evaluate"):
+        return _run_evaluation(args)
+
+
+def _run_evaluation(args: EvaluateArguments) -> tuple[list[ModelEvaluation], dict[str, Path]]:
     split = load_split(args.dataset_name, args.split, args.dataset_config)
     results = [
         evaluate_model(

@@ -14,6 +14,7 @@ from pathlib import Path
 import datasets
 
 from .arguments import DatasetArguments
+from .errors import check_writable_directory
 
 
 @dataclass
@@ -50,7 +51,9 @@ class PrepareArguments(DatasetArguments):
             "if it is in the local cache; otherwise a lower bound from CLIP's pre-tokenizer is printed)."
         },
     )
-    overwrite: bool = field(default=False, metadata={"help": "Replace --output_dir if it holds a prepared dataset."})
+    overwrite: bool = field(
+        default=False, metadata={"help": "Replace --output_dir if it holds a dataset an earlier `lugpi prepare` wrote."}
+    )
 
     def __post_init__(self):
         if not self.dataset_name:
@@ -124,12 +127,15 @@ def run_prepare(args: PrepareArguments) -> datasets.DatasetDict:
 
     if not args.output_dir:
         raise ValueError("--output_dir is required: the folder to write the prepared dataset to.")
-    output_dir = Path(args.output_dir)
-    # Checked before loading too, so a taken folder fails at once rather than after reading 50,000 files.
-    if output_dir.exists() and not args.overwrite:
-        raise ValueError(f"{output_dir}: already exists (expected a new folder; pass --overwrite to replace it).")
-    dataset = load_prepared(args)
-    save_to_disk_atomic(dataset, output_dir, overwrite=args.overwrite)
+    from .locking import output_dir_lock
+
+    output_dir = check_writable_directory(args.output_dir)
+    with output_dir_lock(output_dir, what="lugpi prepare"):
+        # Checked before loading too, so a taken folder fails at once rather than after reading 50,000 files.
+        if output_dir.exists() and not args.overwrite:
+            raise ValueError(f"{output_dir}: already exists (expected a new folder; pass --overwrite to replace it).")
+        dataset = load_prepared(args)
+        save_to_disk_atomic(dataset, output_dir, overwrite=args.overwrite)
     return dataset
 
 

@@ -109,6 +109,10 @@ class LugpiRunConfig:
             The split of the results table.
         demo (`bool`, defaults to `False`):
             Build the tiny models of `lugpi_hf.testing` into the output directory and use them.
+        seeds (`list[int]`, *optional*):
+            Training seeds: prepare and generate run once, every training stage once per seed, and the results
+            table gives mean ± std over the seeds and a paired bootstrap against the baseline. Defaults to
+            `[training.seed]` (42 when unset).
     """
 
     dataset: str
@@ -122,6 +126,7 @@ class LugpiRunConfig:
     distillation: dict[str, Any] = field(default_factory=dict)
     eval_split: str = "test"
     demo: bool = False
+    seeds: list[int] | None = None
 
     def __post_init__(self):
         self.check()
@@ -265,7 +270,8 @@ def _record_digest(stage_dir: Path) -> str:
 
 # Stages that train or generate: with `num_processes > 1` each runs across that many processes through
 # `accelerate launch -m lugpi_hf.scripts.<module> --config <its arguments>`; the orchestration stays here.
-_LAUNCHED = {"generate", "train_teacher", "distill", "baseline", "image_only"}
+_TRAINING = {"train_teacher", "distill", "baseline", "image_only"}
+_LAUNCHED = {"generate", *_TRAINING}
 
 
 def _instantiate(dataclass_types: tuple[type, ...], values: dict[str, Any]) -> tuple:
@@ -287,12 +293,19 @@ class _Plan:
         models = output_dir / "models"
         # Demo configurations name the tiny checkpoints by their directory under `models/`.
         self.resolve = (lambda name: str(models / name)) if config.demo else (lambda name: name)
-        self.training = {"report_to": "none", "save_strategy": "no", "eval_strategy": "epoch", **config.training}
+        # A checkpoint every epoch (the last one kept), so that an interrupted stage resumes where it stopped.
+        self.training = {"report_to": "none", "eval_strategy": "epoch", "save_strategy": "epoch",
+                         "save_total_limit": 1, **config.training}  # fmt: skip
         if config.demo:
             self.training.setdefault("use_cpu", True)
         if num_processes > 1 and not torch.cuda.is_available():
             self.training.setdefault("ddp_backend", "gloo")  # CPU processes form one gloo group
+        self.seeds = list(config.seeds or [self.training.get("seed", 42)])
         self.stage_args: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def name(self, stage: str, seed: int) -> str:
+        """A training stage's directory name: `teacher-vit`, or `teacher-vit-seed1` when the run has several seeds."""
+        return stage if len(self.seeds) == 1 else f"{stage}-seed{seed}"
 
     def add(self, stage: str, module: str, values: dict[str, Any]) -> None:
         script = importlib.import_module(f"lugpi_hf.scripts.{module}")
@@ -300,12 +313,17 @@ class _Plan:
             _instantiate(script.make_parser().dataclass_types, values)
         self.stage_args[stage] = (module, values)
 
-    def training_values(self, stage: str, **extra) -> dict[str, Any]:
-        return {**self.training, **extra, "output_dir": str(self.output_dir / stage)}
+    def training_values(self, stage: str, seed: int, **extra) -> dict[str, Any]:
+        return {**self.training, **extra, "seed": seed, "output_dir": str(self.output_dir / stage)}
 
     def run(self, stage: str, stage_dir: Path) -> None:
+        from transformers.trainer_utils import get_last_checkpoint
+
         module, values = self.stage_args[stage]
         script = importlib.import_module(f"lugpi_hf.scripts.{module}")
+        if module in _TRAINING and stage_dir.is_dir() and get_last_checkpoint(str(stage_dir)):
+            # An interrupted run of this very stage (same settings, same inputs): go on from its last checkpoint.
+            values = {**values, "resume_from_checkpoint": get_last_checkpoint(str(stage_dir))}
         if self.num_processes > 1 and module in _LAUNCHED:
             _launch(script, module, values, stage_dir, self.num_processes)
         else:
@@ -319,9 +337,6 @@ def _launch(script, module: str, values: dict[str, Any], stage_dir: Path, num_pr
 
     import torch
     import yaml
-
-    from .file_utils import atomic_write
-from .locking import output_dir_lock
 
     # A token goes to the processes through the environment (HF_TOKEN), never into a file of the run.
     env = dict(os.environ)
@@ -381,25 +396,29 @@ def run_lugpi(
     if generation.get("generator"):
         generation["generator"] = resolve(generation["generator"])
     plan.add("generate", "generate", {**generation, "dataset_name": str(prepared_dir), "output_dir": str(generated_dir)})
-    for name, teacher in config.teachers.items():
-        teacher_values = {
-            **teacher,
-            "dataset_name": str(generated_dir),
-            "text_model_name_or_path": resolve(teacher["text_model_name_or_path"]),
-            "vision_model_name_or_path": resolve(teacher["vision_model_name_or_path"]),
-        }
-        plan.add(f"teacher-{name}", "train_teacher", {**teacher_values, **plan.training_values(f"teacher-{name}")})
-        distill_values = plan.training_values(
-            f"student-{name}", teacher_cache=[str(output_dir / f"cache-{name}" / "cache")], **config.distillation
-        )
-        student = {"dataset_name": str(generated_dir), "student_model_name_or_path": resolve(config.student_model)}
-        plan.add(f"student-{name}", "distill", {**student, **distill_values})
-        if config.image_only:
-            image_only = {"dataset_name": str(generated_dir),
-                          "vision_model_name_or_path": resolve(teacher["vision_model_name_or_path"])}  # fmt: skip
-            plan.add(f"image-only-{name}", "image_only", {**image_only, **plan.training_values(f"image-only-{name}")})
-    baseline = {"dataset_name": str(prepared_dir), "student_model_name_or_path": resolve(config.student_model)}
-    plan.add("baseline", "baseline", {**baseline, **plan.training_values("baseline")})
+    student = {"dataset_name": str(generated_dir), "student_model_name_or_path": resolve(config.student_model)}
+    for seed in plan.seeds:
+        for name, teacher in config.teachers.items():
+            teacher_values = {
+                **teacher,
+                "dataset_name": str(generated_dir),
+                "text_model_name_or_path": resolve(teacher["text_model_name_or_path"]),
+                "vision_model_name_or_path": resolve(teacher["vision_model_name_or_path"]),
+            }
+            stage = plan.name(f"teacher-{name}", seed)
+            plan.add(stage, "train_teacher", {**teacher_values, **plan.training_values(stage, seed)})
+            stage, cache = plan.name(f"student-{name}", seed), plan.name(f"cache-{name}", seed)
+            distill = plan.training_values(stage, seed, teacher_cache=[str(output_dir / cache / "cache")],
+                                           **config.distillation)  # fmt: skip
+            plan.add(stage, "distill", {**student, **distill})
+            if config.image_only:
+                stage = plan.name(f"image-only-{name}", seed)
+                image_only = {"dataset_name": str(generated_dir),
+                              "vision_model_name_or_path": resolve(teacher["vision_model_name_or_path"])}  # fmt: skip
+                plan.add(stage, "image_only", {**image_only, **plan.training_values(stage, seed)})
+        stage = plan.name("baseline", seed)
+        baseline = {"dataset_name": str(prepared_dir), "student_model_name_or_path": resolve(config.student_model)}
+        plan.add(stage, "baseline", {**baseline, **plan.training_values(stage, seed)})
 
     output_dir.mkdir(parents=True, exist_ok=True)
     with output_dir_lock(output_dir, what="lugpi run"):
@@ -409,7 +428,7 @@ def run_lugpi(
 def _run_stages(config, output_dir, plan, report, prepare_args, config_settings) -> dict:
     # Imported here: each stage module pulls in its own heavy dependencies (diffusers, datasets, matplotlib).
     from .dataset_io import load_dataset_dict, save_to_disk_atomic
-    from .evaluation import evaluate_model, write_results
+    from .evaluation import evaluate_model, write_seed_results
     from .figures import save_image_grid
     from .generation import read_generation_settings
     from .prepare import load_prepared
@@ -418,6 +437,7 @@ def _run_stages(config, output_dir, plan, report, prepare_args, config_settings)
     generated_dir = output_dir / "generate" / "dataset"
     runner = _Runner(output_dir, report)
     stages: dict[str, Path] = {}
+    training = redact_secrets(config.training)
 
     if config.demo:
         from .testing import save_tiny_checkpoints
@@ -451,67 +471,81 @@ def _run_stages(config, output_dir, plan, report, prepare_args, config_settings)
     def training_stage(stage: str):
         return lambda stage_dir: plan.run(stage, stage_dir)
 
-    for name, teacher in config.teachers.items():
-        # The card names the generator that made the teacher's images.
-        plan.stage_args[f"teacher-{name}"][1]["generator"] = read_generation_settings(generated_dir)["generator"]
-        stages[f"teacher-{name}"] = runner.stage(
-            f"teacher-{name}", {"teacher": teacher, "training": config.training},
-            [stages["generate"], *model_inputs], training_stage(f"teacher-{name}"),
-        )  # fmt: skip
-
-        def cache_stage(stage_dir: Path, teacher_dir=stages[f"teacher-{name}"], teacher=teacher) -> None:
-            from .teacher_cache import CacheTeacherArguments, run_cache_teacher
-
-            run_cache_teacher(CacheTeacherArguments(
-                dataset_name=str(generated_dir), teacher_model_name_or_path=str(teacher_dir),
-                output_dir=str(stage_dir / "cache"), max_length=teacher.get("max_length", 512),
-            ))  # fmt: skip
-
-        stages[f"cache-{name}"] = runner.stage(
-            f"cache-{name}", {}, [stages["generate"], stages[f"teacher-{name}"]], cache_stage
-        )
-        stages[f"student-{name}"] = runner.stage(
-            f"student-{name}",
-            {"student_model": config.student_model, "training": config.training, "distillation": config.distillation},
-            [stages["generate"], stages[f"cache-{name}"], *model_inputs],
-            training_stage(f"student-{name}"),
-        )
-
-    stages["baseline"] = runner.stage(
-        "baseline",
-        {"student_model": config.student_model, "training": config.training},
-        [stages["prepare"], *model_inputs],
-        training_stage("baseline"),
-    )
-
-    image_only_names = []
-    if config.image_only:
+    # (seed, model name in the table, kind, stage, split it is scored on)
+    scored: list[tuple[int, str, str, str, str]] = []
+    generator = read_generation_settings(generated_dir)["generator"]
+    for seed in plan.seeds:
         for name, teacher in config.teachers.items():
-            stages[f"image-only-{name}"] = runner.stage(
-                f"image-only-{name}",
-                {"vision_model": teacher["vision_model_name_or_path"], "training": config.training},
-                [stages["generate"], *model_inputs],
-                training_stage(f"image-only-{name}"),
+            teacher_stage = plan.name(f"teacher-{name}", seed)
+            # The card names the generator that made the teacher's images.
+            plan.stage_args[teacher_stage][1]["generator"] = generator
+            stages[teacher_stage] = runner.stage(
+                teacher_stage, {"teacher": teacher, "training": training, "seed": seed},
+                [stages["generate"], *model_inputs], training_stage(teacher_stage), resumable=True,
+            )  # fmt: skip
+            cache_stage_name = plan.name(f"cache-{name}", seed)
+
+            def cache_stage(stage_dir: Path, teacher_dir=stages[teacher_stage], teacher=teacher) -> None:
+                from .teacher_cache import CacheTeacherArguments, run_cache_teacher
+
+                run_cache_teacher(CacheTeacherArguments(
+                    dataset_name=str(generated_dir), teacher_model_name_or_path=str(teacher_dir),
+                    output_dir=str(stage_dir / "cache"), max_length=teacher.get("max_length", 512),
+                ))  # fmt: skip
+
+            stages[cache_stage_name] = runner.stage(
+                cache_stage_name, {}, [stages["generate"], stages[teacher_stage]], cache_stage
             )
-            image_only_names.append(name)
+            student_stage = plan.name(f"student-{name}", seed)
+            stages[student_stage] = runner.stage(
+                student_stage,
+                {"student_model": config.student_model, "training": training, "distillation": config.distillation,
+                 "seed": seed},
+                [stages["generate"], stages[cache_stage_name], *model_inputs],
+                training_stage(student_stage),
+                resumable=True,
+            )  # fmt: skip
+            scored += [(seed, f"teacher {name}", "teacher", teacher_stage, "generated"),
+                       (seed, f"student {name}", "student", student_stage, "prepared")]  # fmt: skip
+
+        baseline_stage = plan.name("baseline", seed)
+        stages[baseline_stage] = runner.stage(
+            baseline_stage,
+            {"student_model": config.student_model, "training": training, "seed": seed},
+            [stages["prepare"], *model_inputs],
+            training_stage(baseline_stage),
+            resumable=True,
+        )
+        scored.insert(0, (seed, "baseline", "baseline", baseline_stage, "prepared"))
+        if config.image_only:
+            for name, teacher in config.teachers.items():
+                stage = plan.name(f"image-only-{name}", seed)
+                stages[stage] = runner.stage(
+                    stage,
+                    {"vision_model": teacher["vision_model_name_or_path"], "training": training, "seed": seed},
+                    [stages["generate"], *model_inputs],
+                    training_stage(stage),
+                    resumable=True,
+                )
+                scored.append((seed, f"image-only {name}", "image_only", stage, "generated"))
 
     def results_stage(stage_dir: Path) -> None:
-        prepared = load_dataset_dict(prepared_dir)
-        generated = load_dataset_dict(generated_dir)
-        for source, dataset in (("prepared", prepared), ("generated", generated)):
+        splits = {}
+        for source, directory in (("prepared", prepared_dir), ("generated", generated_dir)):
+            dataset = load_dataset_dict(directory)
             if config.eval_split not in dataset:
-                raise ValueError(f"{source} dataset has no split {config.eval_split!r} (splits: {sorted(dataset)}).")
-        text_split, image_split = prepared[config.eval_split], generated[config.eval_split]
-        results = [evaluate_model("baseline", str(stages["baseline"]), text_split, name="baseline")]
-        for name in image_only_names:
-            results.append(
-                evaluate_model("image_only", str(stages[f"image-only-{name}"]), image_split, name=f"image-only {name}")
+                raise ValueError(f"{directory}: no split {config.eval_split!r} (splits: {sorted(dataset)}).")
+            splits[source] = dataset[config.eval_split]
+        predictions = []
+        for seed, model_name, group, stage, source in scored:
+            _, example_predictions = evaluate_model(
+                group, str(stages[stage]), splits[source], name=model_name, return_predictions=True
             )
-        for name in config.teachers:
-            results.append(evaluate_model("teacher", str(stages[f"teacher-{name}"]), image_split, name=f"teacher {name}"))
-            results.append(evaluate_model("student", str(stages[f"student-{name}"]), text_split, name=f"student {name}"))
+            example_predictions.seed = seed
+            predictions.append(example_predictions)
         title = f"LUGPI on {config.dataset} ({config.eval_split} split)"
-        write_results(results, stage_dir, title=title, metadata={"config": config_settings, "demo": config.demo})
+        metadata = {"config": config_settings, "demo": config.demo, "seeds": plan.seeds}
+        write_seed_results(predictions, stage_dir, title=title, metadata=metadata)
 
     result_inputs = [stages[name] for name in stages if name not in ("models",)]
     stages["results"] = runner.stage("results", {"eval_split": config.eval_split}, result_inputs, results_stage)
@@ -519,7 +553,7 @@ def _run_stages(config, output_dir, plan, report, prepare_args, config_settings)
     table = (stages["results"] / "results.md").read_text()
     report("")
     report(table)
-    report(f"Results: {stages['results']} (results.md, results.json, results.png)")
+    report(f"Results: {stages['results']} (results.md, results.json, results.png, predictions.parquet)")
     report(f"Image grid: {stages['generate'] / 'image_grid.png'}")
     if config.demo:
         report(DEMO_NOTICE)
@@ -554,6 +588,9 @@ class RunArguments:
     num_processes: int = field(
         default=1, metadata={"help": "Processes for each generation and training stage (accelerate launch)."}
     )
+    seeds: list[int] | None = field(
+        default=None, metadata={"help": "Training seeds (overrides the configuration's): every model once per seed."}
+    )
 
     def __post_init__(self):
         if bool(self.preset) == bool(self.config):
@@ -571,6 +608,8 @@ class RunArguments:
             config.data_dir = self.data_dir
         if self.epochs is not None:
             config.training = {**config.training, "num_train_epochs": self.epochs}
+        if self.seeds:
+            config.seeds = list(self.seeds)
         return config, Path(self.output_dir or Path("lugpi-output") / name)
 
 

@@ -1,9 +1,11 @@
 # Copyright 2026 The lugpi_hf authors. Licensed under the Apache License, Version 2.0.
 """Completion records of the stages of a LUGPI run, so that a rerun skips what is done and redoes what is not.
 
-A finished stage leaves `lugpi_stage.json` in its directory: the settings it ran with and the size and SHA-256 of
-every file it wrote. A stage counts as done only if that record exists, its settings equal the requested ones,
-and every file is still there with the same size and hash; a truncated or edited output is redone, not trusted.
+A finished stage leaves `lugpi_stage.json` in its directory: the settings it ran with and the size, modification
+time and SHA-256 of every file it wrote (its `checkpoint-*` folders aside: they are for resuming it). A stage
+counts as done only if that record exists, its settings equal the requested ones, and every file is still there
+with the same size and hash; a truncated or edited output is redone, not trusted. A file whose size and
+modification time are those recorded is not hashed again, so a rerun of a finished run reads no weights.
 
 A stage that starts writes a first `lugpi_stage.json` with `"status": "running"` ([`mark_stage_started`]), which
 the finished record replaces. So a stage directory always says that the runner made it, even after a kill, and
@@ -12,7 +14,6 @@ the finished record replaces. So a stage directory always says that the runner m
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ from typing import Any
 
 from transformers.utils import logging
 
+from .file_utils import sha256_file
 from .locking import is_lock_file
 from .outputs import check_replaceable
 
@@ -33,21 +35,32 @@ STAGE_RECORD = "lugpi_stage.json"
 RUNNING = "running"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _is_output(stage_dir: Path, path: Path) -> bool:
+    # Checkpoints are for resuming the stage, not part of what it produced; a lock file of a directory inside the
+    # stage's (see `lugpi_hf.locking`) is not output either.
+    top = path.relative_to(stage_dir).parts[0]
+    return path.is_file() and path.name != STAGE_RECORD and not is_lock_file(path) and not top.startswith("checkpoint-")
+
+
+def _unchanged(path: Path, expected: Mapping[str, Any]) -> bool:
+    """Whether `path` still holds what the record says; hashed again only if its size or modification time moved."""
+    stat = path.stat()
+    if stat.st_size != expected["size"]:
+        return False
+    if expected.get("mtime_ns") == stat.st_mtime_ns:
+        return True
+    return sha256_file(path) == expected["sha256"]
 
 
 def _files(stage_dir: Path) -> dict[str, dict[str, Any]]:
-    return {
-        path.relative_to(stage_dir).as_posix(): {"size": path.stat().st_size, "sha256": _sha256(path)}
-        for path in sorted(stage_dir.rglob("*"))
-        # A lock file of a directory inside the stage's (see `lugpi_hf.locking`) is not part of its output.
-        if path.is_file() and path.name != STAGE_RECORD and not is_lock_file(path)
-    }
+    files = {}
+    for path in sorted(stage_dir.rglob("*")):
+        if _is_output(stage_dir, path):
+            stat = path.stat()
+            files[path.relative_to(stage_dir).as_posix()] = {
+                "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": sha256_file(path)
+            }  # fmt: skip
+    return files
 
 
 def json_ready(settings: Any) -> Any:
@@ -74,7 +87,7 @@ def stage_problem(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> str
         path = stage_dir / name
         if not path.is_file():
             return f"{path} is missing"
-        if path.stat().st_size != expected["size"] or _sha256(path) != expected["sha256"]:
+        if not _unchanged(path, expected):
             return f"{path} changed since the stage finished (corrupted?)"
     return None
 

@@ -337,8 +337,13 @@ class CacheTeacherArguments(TextImageDatasetArguments):
 def run_cache_teacher(args: CacheTeacherArguments) -> TeacherCache:
     """What `lugpi cache-teacher` runs: cache `args.teacher_model_name_or_path` over one split and save it."""
     from .dataset_io import load_split
+    from .locking import output_dir_lock
 
-    split = load_split(args.dataset_name, args.split, args.dataset_config)
+    with output_dir_lock(args.output_dir, what="lugpi cache-teacher"):
+        return _run_cache_teacher(args, load_split(args.dataset_name, args.split, args.dataset_config))
+
+
+def _run_cache_teacher(args: CacheTeacherArguments, split: datasets.Dataset) -> TeacherCache:
     cache = build_teacher_cache(
         args.teacher_model_name_or_path,
         split,

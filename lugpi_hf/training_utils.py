@@ -52,8 +52,15 @@ def load_train_eval_splits(script_args, training_args: TrainingArguments):
 def train_save_evaluate(trainer: Trainer) -> Trainer:
     """
     Train (resuming if asked), evaluate when there is an eval set, save the model, metrics and state, and push
-    when `push_to_hub` is set.
+    when `push_to_hub` is set; the output directory is this job's alone meanwhile (see `lugpi_hf.locking`).
     """
+    from .locking import output_dir_lock
+
+    with output_dir_lock(trainer.args.output_dir, what="a LUGPI training run"):
+        return _train_save_evaluate(trainer)
+
+
+def _train_save_evaluate(trainer: Trainer) -> Trainer:
     args = trainer.args
     train_result = trainer.train(resume_from_checkpoint=args.resume_from_checkpoint)
     trainer.log_metrics("train", train_result.metrics)
