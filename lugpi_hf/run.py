@@ -317,17 +317,35 @@ class _Plan:
         return {**self.training, **extra, "seed": seed, "output_dir": str(self.output_dir / stage)}
 
     def run(self, stage: str, stage_dir: Path) -> None:
-        from transformers.trainer_utils import get_last_checkpoint
-
         module, values = self.stage_args[stage]
         script = importlib.import_module(f"lugpi_hf.scripts.{module}")
-        if module in _TRAINING and stage_dir.is_dir() and get_last_checkpoint(str(stage_dir)):
+        checkpoint = _last_complete_checkpoint(stage_dir) if module in _TRAINING else None
+        if checkpoint is not None:
             # An interrupted run of this very stage (same settings, same inputs): go on from its last checkpoint.
-            values = {**values, "resume_from_checkpoint": get_last_checkpoint(str(stage_dir))}
+            values = {**values, "resume_from_checkpoint": str(checkpoint)}
         if self.num_processes > 1 and module in _LAUNCHED:
             _launch(script, module, values, stage_dir, self.num_processes)
         else:
             script.main(*_instantiate(script.make_parser().dataclass_types, values))
+
+
+def _last_complete_checkpoint(stage_dir: Path) -> Path | None:
+    """
+    The newest `checkpoint-<step>` whose `trainer_state.json` reads: Trainer writes that file last, so a checkpoint
+    that a kill cut short is passed over for the one before it.
+    """
+    candidates = sorted(
+        (path for path in stage_dir.glob("checkpoint-*") if path.name.split("-")[-1].isdigit()),
+        key=lambda path: int(path.name.split("-")[-1]),
+        reverse=True,
+    )
+    for checkpoint in candidates:
+        try:
+            json.loads((checkpoint / "trainer_state.json").read_text())
+            return checkpoint
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def _launch(script, module: str, values: dict[str, Any], stage_dir: Path, num_processes: int) -> None:

@@ -58,6 +58,17 @@ class LugpiTeacherTrainer(LugpiModelCardMixin, Trainer):
         super().__init__(*args, **kwargs)
         self.card_metadata = card_metadata or {}
 
+    def _load_from_checkpoint(self, resume_from_checkpoint: str, model=None) -> None:
+        # `save_pretrained` writes the encoders' weights under their checkpoint names (transformers renames some
+        # modules' keys, ViT's among them, when it saves and loads); `from_pretrained` maps them back, Trainer's own
+        # state-dict load does not, and would resume with the encoders as they were before training.
+        model = model if model is not None else self.model
+        reloaded = type(model).from_pretrained(resume_from_checkpoint)
+        model.load_state_dict(reloaded.state_dict())
+
+    def _load_best_model(self) -> None:
+        self._load_from_checkpoint(self.state.best_model_checkpoint)
+
 
 def train_teacher(args: LugpiTeacherArguments, training_args: TrainingArguments) -> LugpiTeacherTrainer:
     """

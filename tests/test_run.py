@@ -64,13 +64,15 @@ def test_rerun_skips_finished_stages_and_redoes_a_corrupted_one(demo_run):
     assert summary["ran"] == [] and summary["skipped"] == STAGES
 
     weights = output_dir / "student-clip" / "model.safetensors"
-    data = bytearray(weights.read_bytes())
+    original = weights.read_bytes()
+    data = bytearray(original)
     data[-1] ^= 0xFF  # same size, one flipped byte
     weights.write_bytes(bytes(data))
     stdout, summary = lugpi_run(output_dir)
     assert summary["ran"] == ["student-clip", "results"]
     assert "student-clip: " in stdout and "changed since the stage finished" in stdout
-    assert weights.read_bytes() != bytes(data)
+    # Redone alone, after the other stages: the same seed gives the same weights, bit for bit.
+    assert weights.read_bytes() == original
 
 
 def test_presets_and_config_errors(tmp_path):
@@ -84,10 +86,10 @@ def test_presets_and_config_errors(tmp_path):
         LugpiRunConfig.from_preset("mnist")
     bad = tmp_path / "bad.yaml"
     bad.write_text("dataset: imdb\nteachers: {vit: {text_model: t, vision_model: v}}\nepochs: 3\n")
-    with pytest.raises(ValueError, match=r"bad.yaml: unknown key\(s\) \['epochs'\]"):
+    with pytest.raises(ValueError, match=r"bad.yaml: unknown key 'epochs'"):
         LugpiRunConfig.from_yaml(bad)
     bad.write_text("dataset: imdb\nteachers: {vit: {text_model: t}}\n")
-    with pytest.raises(ValueError, match=r"Teacher 'vit': missing \['vision_model'\]"):
+    with pytest.raises(ValueError, match=r"bad.yaml: teachers.vit: missing 'vision_model_name_or_path'"):
         LugpiRunConfig.from_yaml(bad)
 
 
