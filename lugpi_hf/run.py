@@ -287,8 +287,6 @@ class _Plan:
     """Every stage's arguments, built (and so checked, TrainingArguments included) before any stage runs."""
 
     def __init__(self, config: LugpiRunConfig, output_dir: Path, num_processes: int):
-        import torch
-
         self.config, self.output_dir, self.num_processes = config, output_dir, num_processes
         models = output_dir / "models"
         # Demo configurations name the tiny checkpoints by their directory under `models/`.
@@ -298,8 +296,6 @@ class _Plan:
                          "save_total_limit": 1, **config.training}  # fmt: skip
         if config.demo:
             self.training.setdefault("use_cpu", True)
-        if num_processes > 1 and not torch.cuda.is_available():
-            self.training.setdefault("ddp_backend", "gloo")  # CPU processes form one gloo group
         self.seeds = list(config.seeds or [self.training.get("seed", 42)])
         self.stage_args: dict[str, tuple[str, dict[str, Any]]] = {}
 
@@ -361,6 +357,8 @@ def _launch(script, module: str, values: dict[str, Any], stage_dir: Path, num_pr
     if values.get("hub_token"):
         env["HF_TOKEN"] = values["hub_token"]
     values = {key: value for key, value in values.items() if key != "hub_token"}
+    if module in _TRAINING and not torch.cuda.is_available():
+        values.setdefault("ddp_backend", "gloo")  # CPU processes form one gloo group
     arguments = atomic_write(stage_dir / "lugpi_stage_args.yaml", yaml.safe_dump(values, sort_keys=True))
     with socket.socket() as sock:  # a free port, so that runs side by side do not collide
         sock.bind(("127.0.0.1", 0))
