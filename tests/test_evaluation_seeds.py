@@ -5,7 +5,6 @@ import json
 import os
 from unittest import mock
 
-import datasets
 import matplotlib.axes
 import numpy as np
 import pyarrow.parquet as pq
