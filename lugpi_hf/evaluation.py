@@ -32,6 +32,7 @@ from .arguments import TextImageDatasetArguments
 from .data_collator import ImageClassificationCollator, LugpiDistillationCollator, LugpiTextImageCollator
 from .dataset_io import check_label_names, config_label_names, label_names, load_split
 from .metrics import compute_classification_metrics
+from .redaction import redact_secrets
 from .statistics import SeedSummary, summarize_seeds
 
 
@@ -562,9 +563,10 @@ def write_seed_results(
 ) -> dict[str, Path]:
     """
     Write `predictions.parquet` (every model's and seed's per-example predictions), `results.md` (the table of
-    [`seed_results_markdown`]), `results.json` (`metadata`, the per-seed figures under `results` and the summary
-    per model under `summary`) and `results.png` (means with error bars) to `output_dir`; returns their paths by
-    kind. See [`summarize_predictions`] for `baseline`, `num_resamples` and `seed`.
+    [`seed_results_markdown`]), `results.json` (`metadata` with its secrets redacted, the per-seed figures under
+    `results` and the summary per model under `summary`) and `results.png` (means with error bars) to
+    `output_dir`; returns their paths by kind. See [`summarize_predictions`] for `baseline`, `num_resamples` and
+    `seed`.
     """
     summaries = summarize_predictions(predictions, baseline=baseline, num_resamples=num_resamples, seed=seed)
     output_dir = Path(output_dir)
@@ -577,8 +579,9 @@ def write_seed_results(
         for summary in summaries
         for model_seed, accuracy, f1_macro in zip(summary.seeds, summary.accuracy, summary.f1_macro)
     ]  # fmt: skip
-    payload = {**(metadata or {}), "title": title, "results": per_seed,
-               "summary": [summary.to_dict() for summary in summaries]}  # fmt: skip
+    # `metadata` may carry a run's settings: no token reaches the file.
+    payload = redact_secrets({**(metadata or {}), "title": title, "results": per_seed,
+                              "summary": [summary.to_dict() for summary in summaries]})  # fmt: skip
     table = seed_results_markdown(summaries, title)
     _write_atomically(paths["markdown"], lambda tmp: Path(tmp).write_text(table))
     _write_atomically(paths["json"], lambda tmp: Path(tmp).write_text(json.dumps(payload, indent=2) + "\n"))

@@ -19,6 +19,7 @@ from .metrics import compute_classification_metrics
 from .model_card import LugpiModelCardMixin
 from .modeling_lugpi import LugpiMultimodalForSequenceClassification
 from .processing_lugpi import LugpiProcessor
+from .redaction import protect_secrets
 from .training_utils import load_train_eval_splits, seed_training, train_save_evaluate
 
 
@@ -56,6 +57,8 @@ class LugpiTeacherTrainer(LugpiModelCardMixin, Trainer):
 
     def __init__(self, *args, card_metadata: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # training_args.bin (saved with the teacher and every checkpoint) must not hold the Hub token.
+        protect_secrets(self.args)
         self.card_metadata = card_metadata or {}
 
     def _load_from_checkpoint(self, resume_from_checkpoint: str, model=None) -> None:

@@ -25,6 +25,7 @@ from .data_collator import TEACHER_PREFIX, LugpiDistillationCollator, is_teacher
 from .dataset_io import check_label_names, config_label_names
 from .losses import LugpiDistillationLossOutput, lugpi_distillation_loss
 from .model_card import LugpiModelCardMixin
+from .redaction import protect_secrets
 from .teacher_cache import TeacherCache, attach_teacher_caches
 from .training_args import LugpiDistillationArguments
 
@@ -104,6 +105,8 @@ class LugpiDistillationTrainer(LugpiModelCardMixin, Trainer):
     - The saved student is a plain checkpoint of the student's class with exactly its own parameters: it loads
       with `AutoModelForSequenceClassification.from_pretrained` or `pipeline("text-classification")` without
       lugpi_hf. `save_model` and `push_to_hub` write the LUGPI student card beside it.
+    - `args.hub_token` is used for uploads but never written: `training_args.bin` (beside the student and in every
+      checkpoint) holds `"<redacted>"` (see [`~lugpi_hf.redaction.protect_secrets`]).
 
     Args:
         model ([`PreTrainedModel`]):
@@ -172,6 +175,8 @@ class LugpiDistillationTrainer(LugpiModelCardMixin, Trainer):
             args = LugpiDistillationArguments(output_dir="trainer_output")
         if not isinstance(args, LugpiDistillationArguments):
             raise ValueError(f"args must be LugpiDistillationArguments, got {type(args).__name__}.")
+        # training_args.bin (saved with the student and every checkpoint) must not hold the Hub token.
+        protect_secrets(args)
         if not isinstance(model, PreTrainedModel):
             raise ValueError("LugpiDistillationTrainer needs the student, a PreTrainedModel sequence classifier.")
         if args.label_smoothing_factor:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from transformers import Trainer, TrainingArguments, enable_full_determinism, set_seed
 
 from .dataset_io import load_dataset_dict
+from .redaction import protect_secrets
 
 
 def seed_training(training_args: TrainingArguments) -> None:
@@ -61,7 +62,8 @@ def train_save_evaluate(trainer: Trainer) -> Trainer:
 
 
 def _train_save_evaluate(trainer: Trainer) -> Trainer:
-    args = trainer.args
+    # No token in the training_args.bin of the output directory and checkpoints; the upload still uses it.
+    args = protect_secrets(trainer.args)
     train_result = trainer.train(resume_from_checkpoint=args.resume_from_checkpoint)
     trainer.log_metrics("train", train_result.metrics)
     trainer.save_metrics("train", train_result.metrics)

@@ -5,7 +5,6 @@ import json
 import os
 from unittest import mock
 
-import datasets
 import matplotlib.axes
 import numpy as np
 import pyarrow.parquet as pq
@@ -162,12 +161,14 @@ def test_chart_has_error_bars_for_models_with_several_seeds(tmp_path):
 
 
 def test_write_seed_results(tmp_path):
-    paths = write_seed_results(ENTRIES, tmp_path / "out", title="toy", metadata={"split": "test"}, num_resamples=200)
+    metadata = {"split": "test", "config": {"training": {"hub_token": "hf_SECRET123"}}}
+    paths = write_seed_results(ENTRIES, tmp_path / "out", title="toy", metadata=metadata, num_resamples=200)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "predictions.parquet", "results.json", "results.md", "results.png"
     ]
     payload = json.loads(paths["json"].read_text())
     assert payload["split"] == "test" and payload["title"] == "toy"
+    assert payload["config"]["training"]["hub_token"] == "<redacted>" and "hf_SECRET123" not in paths["json"].read_text()
     assert [(row["name"], row["seed"], row["accuracy"]) for row in payload["results"]] == [
         ("DistilBERT", 0, 0.7), ("DistilBERT", 1, 0.8), ("DistilBERT+ViT", 0, 1.0), ("KD", 0, 0.9), ("KD", 1, 0.9)
     ]
