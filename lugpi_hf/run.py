@@ -25,6 +25,7 @@ from transformers.utils import logging
 
 from .file_utils import atomic_write
 from .locking import output_dir_lock
+from .redaction import redact_secrets
 from .schema import ConfigError, check_mapping, dataclass_fields, read_yaml_mapping
 from .stages import STAGE_RECORD, clear_stage, mark_stage_done, mark_stage_started, stage_problem
 
@@ -250,18 +251,6 @@ class _Runner:
         self.ran.append(name)
         self.report(f"[done] {name} → {stage_dir}")
         return stage_dir
-
-
-def redact_secrets(settings: Any) -> Any:
-    """`settings` with the value of every `*token` or `*api_key` key replaced, for records, results and logs."""
-    if isinstance(settings, dict):
-        return {
-            key: "<redacted>" if str(key).endswith(("token", "api_key")) and value else redact_secrets(value)
-            for key, value in settings.items()
-        }
-    if isinstance(settings, (list, tuple)):
-        return [redact_secrets(value) for value in settings]
-    return settings
 
 
 def _record_digest(stage_dir: Path) -> str:
@@ -629,4 +618,4 @@ class RunArguments:
         return config, Path(self.output_dir or Path("lugpi-output") / name)
 
 
-__all__ = ["DEMO_NOTICE", "LugpiRunConfig", "RunArguments", "list_presets", "redact_secrets", "run_lugpi"]
+__all__ = ["DEMO_NOTICE", "LugpiRunConfig", "RunArguments", "list_presets", "run_lugpi"]
