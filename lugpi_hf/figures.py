@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import textwrap
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from .dataset_io import require_columns
+from .file_utils import atomic_path
 
 
 def save_image_grid(
@@ -36,9 +38,7 @@ def save_image_grid(
         cell_size (`int`, *optional*, defaults to 192):
             Side of each image in pixels (images are resized to it).
     """
-    for column in (image_column, caption_column):
-        if column not in dataset.column_names:
-            raise ValueError(f"Image grid: the dataset has no {column!r} column (columns: {dataset.column_names}).")
+    require_columns(dataset, (image_column, caption_column), "Image grid: the dataset")
     count = min(num_images, len(dataset))
     if count == 0:
         raise ValueError("Image grid: the dataset is empty.")
@@ -60,12 +60,9 @@ def save_image_grid(
         lines = textwrap.wrap(str(row[caption_column]), wrap_width)[:caption_lines]
         for line_index, line in enumerate(lines):
             draw.text((left + 4, top + cell_size + 4 + line_index * line_height), line, fill="black", font=font)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".png", delete=False) as handle:
-        grid.save(handle, format="PNG")
-    os.replace(handle.name, path)
-    return path
+    with atomic_path(path) as tmp:
+        grid.save(tmp, format="PNG")
+    return Path(path)
 
 
 __all__ = ["save_image_grid"]

@@ -17,14 +17,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from transformers.utils import logging
 
-from .file_utils import sha256_file
+from .file_utils import atomic_write, sha256_file
 from .locking import is_lock_file
 from .outputs import check_replaceable
 
@@ -93,9 +92,7 @@ def stage_problem(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> str
 
 
 def _write_record(stage_dir: Path, record: Mapping[str, Any]) -> None:
-    with tempfile.NamedTemporaryFile("w", dir=stage_dir, suffix=".tmp", delete=False) as handle:
-        json.dump(record, handle, indent=2, sort_keys=True)
-    os.replace(handle.name, stage_dir / STAGE_RECORD)
+    atomic_write(stage_dir / STAGE_RECORD, json.dumps(record, indent=2, sort_keys=True))
 
 
 def mark_stage_started(stage_dir: str | os.PathLike, settings: dict[str, Any]) -> None:
