@@ -57,8 +57,13 @@ def test_prepare_refuses_to_overwrite_unless_asked(tmp_path, capsys):
     assert "out: already exists" in capsys.readouterr().err
     assert (output_dir / "keep.txt").read_text() == "old"
 
-    assert main([*args, "--overwrite"]) == 0
-    assert not (output_dir / "keep.txt").exists()
+    # --overwrite replaces an earlier prepared dataset only, never a folder of something else.
+    assert main([*args, "--overwrite"]) == 1
+    assert "out: holds keep.txt but no dataset_dict.json or state.json" in capsys.readouterr().err
+    assert (output_dir / "keep.txt").read_text() == "old"
+    (output_dir / "keep.txt").unlink()
+    assert main([*args, "--overwrite"]) == 0  # an empty folder is fine
+    assert main([*args, "--overwrite"]) == 0  # and so is the dataset it now holds
     assert sum(len(split) for split in datasets.load_from_disk(str(output_dir)).values()) == 30
 
 

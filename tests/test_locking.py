@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 from lugpi_hf import locking
 from lugpi_hf.locking import LOCKS_HELD_ENV, is_lock_file, lock_files, output_dir_lock
@@ -170,3 +171,28 @@ def test_child_processes_of_the_holder_do_not_refuse(tmp_path):
         assert _write(output_dir).returncode == 1
     finally:
         _stop(holder)
+
+
+def test_the_processes_of_a_torchrun_job_share_the_lock(tmp_path):
+    output_dir = tmp_path / "run"
+    job = tmp_path / "job.py"
+    job.write_text(_LOAD + f"""
+import json, os
+import torch.distributed as dist
+
+dist.init_process_group("gloo")
+with locking.output_dir_lock({str(output_dir)!r}, what="lugpi train-teacher"):
+    dist.barrier()  # both ranks are inside the lock at once
+    owner = json.loads(locking.lock_files({str(output_dir)!r})[1].read_text())
+    print("RESULT", os.environ["RANK"], os.getpid(), owner["pid"], flush=True)
+    dist.barrier()
+dist.destroy_process_group()
+""")
+    port = str(free_port())
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", f"--master_port={port}", str(job)]
+    result = subprocess.run(torchrun, capture_output=True, text=True, env=_env(), timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-4000:]
+    rows = sorted(line.split()[1:] for line in result.stdout.splitlines() if line.startswith("RESULT "))
+    assert [row[0] for row in rows] == ["0", "1"]
+    rank_0_pid = rows[0][1]
+    assert all(row[2] == rank_0_pid for row in rows)  # rank 0 holds it, rank 1 did not lock
