@@ -51,14 +51,17 @@ def one_line_error(error: BaseException) -> str:
         return f"{error.filename}: no such file or directory."
     if isinstance(error, UnicodeDecodeError):
         return f"{_file_of(error)}: not UTF-8 text (byte {error.start} of a line: {error.reason})."
-    if name == "SafetensorError" or "safetensors" in type(error).__module__ or "deserializ" in message.lower():
+    module = type(error).__module__
+    if name == "SafetensorError" or module.startswith("safetensors") or "deserializing header" in message:
         path = _file_of(error, (".safetensors",))
         return f"{path}: not a valid safetensors file ({message}); it is truncated or corrupted, save or download it again."
-    if name in ("ArrowInvalid", "ArrowIOError") or "parquet" in message.lower():
+    if module.startswith("pyarrow"):
         path = _file_of(error, (".parquet", ".arrow"))
         return f"{path}: not a valid Parquet/Arrow file ({message}); it is truncated or corrupted, write it again."
-    if isinstance(error, (ValueError, OSError, KeyError, RuntimeError)):
-        return message if isinstance(error, ValueError) else f"{message} ({name})"
+    if isinstance(error, ValueError):
+        return message  # the library's own errors are worded for the user already
+    if isinstance(error, (OSError, KeyError, RuntimeError)):
+        return f"{message} ({name})"
     return f"{name}: {message}"
 
 

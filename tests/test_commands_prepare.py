@@ -6,6 +6,7 @@ import re
 import datasets
 
 from lugpi_hf.cli import main
+from lugpi_hf.locking import is_lock_file
 from lugpi_hf.data import load_lugpi_dataset
 from lugpi_hf.testing import get_tiny_tokenizer
 
@@ -34,7 +35,8 @@ def test_prepare_cwi_news_end_to_end(shared_data, tmp_path, capsys):
         assert saved[split].features == loaded[split].features
         assert saved[split]["id"][:] == loaded[split]["id"][:]
         assert saved[split]["text"][:] == loaded[split]["text"][:]
-    assert [path.name for path in tmp_path.iterdir()] == ["cwi-news"]  # no temporary folder left behind
+    # No temporary folder left behind (the lock file beside the output stays, see lugpi_hf.locking).
+    assert [path.name for path in tmp_path.iterdir() if not is_lock_file(path)] == ["cwi-news"]
 
 
 def test_prepare_refuses_to_overwrite_unless_asked(tmp_path, capsys):
@@ -88,4 +90,4 @@ def test_prepare_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys):
     error = capsys.readouterr().err
     assert error.startswith("lugpi prepare: error: Unknown dataset 'imbd'") and error.count("\n") == 1
     assert not output_dir.exists()
-    assert list(tmp_path.iterdir()) == []
+    assert [path for path in tmp_path.iterdir() if not is_lock_file(path)] == []
