@@ -13,11 +13,11 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import datasets
 import numpy as np
 import torch
-from torch.utils.data import DataLoader
 from transformers import (
     AutoImageProcessor,
     AutoModelForImageClassification,
@@ -31,6 +31,7 @@ from transformers.utils import logging
 from .data_collator import ImageClassificationCollator, LugpiDistillationCollator, LugpiTextImageCollator
 from .dataset_io import check_label_names, config_label_names, label_names
 from .metrics import compute_classification_metrics
+from .prediction import predict
 
 
 logger = logging.get_logger(__name__)
@@ -47,7 +48,13 @@ RESULTS_NAMES = {"markdown": "results.md", "json": "results.json", "chart": "res
 
 @dataclass
 class ModelEvaluation:
-    """One row of the table: which model, of which kind, and its scores (fractions in [0, 1])."""
+    """
+    One row of the table: which model, of which kind, and its scores (fractions in [0, 1]).
+
+    For a teacher, `image_attention_share` is the mean, over the scored rows and the heads of the last fusion layer,
+    of the attention weight the text CLS token puts on the image tokens: how much the teacher looks at the
+    privileged image at all (the rest goes to the text tokens).
+    """
 
     group: str
     name: str
@@ -55,6 +62,35 @@ class ModelEvaluation:
     accuracy: float
     f1_macro: float
     num_examples: int
+    image_attention_share: float | None = None
+    split: str | None = None
+
+
+@dataclass
+class _AskingForAttentions:
+    """Wraps a collator so the teacher returns its attention weights (its fusion layers then use eager attention,
+    whatever the encoders use; the config's own `output_attentions` refuses SDPA models)."""
+
+    collator: Any
+
+    def __call__(self, rows):
+        batch = self.collator(rows)
+        batch["output_attentions"] = True
+        return batch
+
+
+def _image_attention_share_per_row(config):
+    """A `preprocess_logits_for_metrics` hook keeping the logits and each row's image attention share."""
+    vision = config.vision_config
+    # ViT and CLIP vision towers: one CLS token and one token per patch, placed after the text in the fusion input.
+    num_image_tokens = 1 + (vision.image_size // vision.patch_size) ** 2
+
+    def preprocess(outputs, labels):
+        logits, attentions = outputs[0], outputs[-1]
+        text_cls_query = attentions[-1][:, :, 0, :]  # (batch, heads, keys) of the last fusion layer
+        return logits, text_cls_query[:, :, -num_image_tokens:].sum(-1).mean(-1)
+
+    return preprocess
 
 
 def _load(group: str, model_name_or_path: str, text_column: str, image_column: str, max_length: int | None):
@@ -87,6 +123,9 @@ def evaluate_model(
     label_column: str = "label",
     max_length: int | None = None,
     device: str | torch.device | None = None,
+    dataloader_num_workers: int = 0,
+    bf16: bool = False,
+    split: str | None = None,
 ) -> ModelEvaluation:
     r"""
     Accuracy and macro-F1 of one saved model on a labelled split.
@@ -112,7 +151,16 @@ def evaluate_model(
         max_length (`int`, *optional*):
             Longest tokenized text. Defaults to the tokenizer's limit.
         device (`str` or `torch.device`, *optional*):
-            Defaults to CUDA when available, else CPU.
+            `"cpu"`, or by default the accelerator `Trainer` finds (CUDA when available).
+        dataloader_num_workers (`int`, *optional*, defaults to 0):
+            Processes that read and collate the rows off the main process.
+        bf16 (`bool`, *optional*, defaults to `False`):
+            Run the model under bf16 autocast.
+        split (`str`, *optional*):
+            The split's name, for the table and the model cards. Defaults to `dataset.split`.
+
+    It runs through `Trainer.predict` with the training stages' collators. For a teacher it also measures the image
+    attention share (see [`ModelEvaluation`]).
     """
     model, collator, columns = _load(group, model_name_or_path, text_column, image_column, max_length)
     for column in [*columns, label_column]:
@@ -123,15 +171,26 @@ def evaluate_model(
             )
     check_label_names(config_label_names(model.config), f"model {model_name_or_path}",
                       label_names(dataset, label_column), f"the dataset's {label_column!r} column")  # fmt: skip
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    model.to(device).eval()
-    loader = DataLoader(dataset.select_columns(columns), batch_size=batch_size, collate_fn=collator)
-    logits = []
-    with torch.inference_mode():
-        for batch in logging.tqdm(loader, desc=f"Evaluating {name or model_name_or_path}", unit="batch"):
-            logits.append(model(**batch.to(device)).logits.float().cpu().numpy())
+    preprocess = None
+    if group == "teacher":
+        collator = _AskingForAttentions(collator)
+        preprocess = _image_attention_share_per_row(model.config)
+    prediction = predict(
+        model,
+        dataset.select_columns(columns),
+        collator,
+        batch_size=batch_size,
+        device=device,
+        dataloader_num_workers=dataloader_num_workers,
+        bf16=bf16,
+        preprocess_logits_for_metrics=preprocess,
+    )
+    outputs = prediction.predictions
+    logits = outputs[0] if isinstance(outputs, tuple) else outputs
     labels = np.asarray(dataset[label_column])
-    metrics = compute_classification_metrics(EvalPrediction(predictions=np.concatenate(logits), label_ids=labels))
+    metrics = compute_classification_metrics(EvalPrediction(predictions=np.asarray(logits), label_ids=labels))
+    share = float(np.mean(outputs[1])) if group == "teacher" else None
+    split = split if split is not None else (str(dataset.split) if dataset.split is not None else None)
     return ModelEvaluation(
         group=group,
         name=name or Path(str(model_name_or_path)).name,
@@ -139,6 +198,8 @@ def evaluate_model(
         accuracy=float(metrics["accuracy"]),
         f1_macro=float(metrics["f1_macro"]),
         num_examples=len(labels),
+        image_attention_share=share,
+        split=split,
     )
 
 
@@ -149,13 +210,25 @@ def _sorted(results: list[ModelEvaluation]) -> list[ModelEvaluation]:
 
 def results_markdown(results: list[ModelEvaluation], title: str = "Results") -> str:
     """The paper's Table 1 layout: one row per model, grouped baseline / image only / teacher / student."""
-    lines = [f"## {title}", "", "| Model | Kind | Accuracy (%) | Macro-F1 (%) |", "| --- | --- | ---: | ---: |"]
+    lines = [
+        f"## {title}",
+        "",
+        "| Model | Kind | Accuracy (%) | Macro-F1 (%) | Image attention (%) |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
     for result in _sorted(results):
+        share = "—" if result.image_attention_share is None else f"{100 * result.image_attention_share:.2f}"
         lines.append(
-            f"| {result.name} | {GROUPS[result.group]} | {100 * result.accuracy:.2f} | {100 * result.f1_macro:.2f} |"
+            f"| {result.name} | {GROUPS[result.group]} | {100 * result.accuracy:.2f} | {100 * result.f1_macro:.2f} "
+            f"| {share} |"
         )
     examples = sorted({result.num_examples for result in results})
-    lines += ["", f"Scored on {', '.join(map(str, examples))} examples; macro-F1 is the unweighted mean over classes."]
+    lines += [
+        "",
+        f"Scored on {', '.join(map(str, examples))} examples; macro-F1 is the unweighted mean over classes. Image "
+        "attention: the teachers' mean attention from the text CLS token to the image tokens in the last fusion "
+        "layer (over rows and heads).",
+    ]
     return "\n".join(lines) + "\n"
 
 
