@@ -456,3 +456,17 @@ def test_trainer_gradient_checkpointing_flag_trains_the_teacher(tmp_path):
     assert model.is_activation_checkpointing
     losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
     assert len(losses) == 2 and all(loss > 0 for loss in losses)
+
+
+def test_missing_encoder_weights_get_the_encoders_own_init(tmp_path):
+    # transformers' custom-code rule would leave CLIP's attention at the generic std 0.02 (common-suite finding).
+    from safetensors.torch import load_file, save_file
+
+    get_tiny_teacher("clip").save_pretrained(tmp_path)
+    weights = load_file(tmp_path / "model.safetensors")
+    save_file({k: v for k, v in weights.items() if not k.startswith("vision_model.")}, tmp_path / "model.safetensors",
+              metadata={"format": "pt"})  # fmt: skip
+    reloaded = AutoModelForSequenceClassification.from_pretrained(tmp_path)
+    q_proj = reloaded.vision_model.encoder.layers[0].self_attn.q_proj.weight
+    clip_std = 32**-0.5 * (2 * 2) ** -0.5  # CLIP's in_proj_std for width 32 and 2 layers: 0.088
+    assert abs(q_proj.std().item() - clip_std) < 0.02
