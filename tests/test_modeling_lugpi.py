@@ -391,6 +391,15 @@ def test_device_map_with_cpu_and_disk_offload(vision, toy, tmp_path):
     assert offloaded.fusion[0].self_attn.out_proj.weight.device.type == "meta"
     with torch.no_grad():
         torch.testing.assert_close(offloaded(**batch).logits, expected, atol=1e-6, rtol=1e-6)
+    # `device_map="auto"` with a CPU budget of half the weights puts the rest, fusion blocks included, on disk.
+    size = sum(p.numel() * p.element_size() for p in model.parameters())
+    auto = AutoModelForSequenceClassification.from_pretrained(
+        tmp_path / "teacher", device_map="auto", max_memory={"cpu": size // 2},
+        offload_folder=str(tmp_path / "offload-auto"),
+    ).eval()  # fmt: skip
+    assert "disk" in auto.hf_device_map.values() and auto.hf_device_map.get("fusion") == "disk"
+    with torch.no_grad():
+        torch.testing.assert_close(auto(**batch).logits, expected, atol=1e-6, rtol=1e-6)
 
 
 def test_one_label_is_regression_with_mse(toy):
