@@ -13,11 +13,11 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import datasets
 import numpy as np
 import torch
-from torch.utils.data import DataLoader
 from transformers import (
     AutoImageProcessor,
     AutoModelForImageClassification,
@@ -32,6 +32,7 @@ from .arguments import TextImageDatasetArguments
 from .data_collator import ImageClassificationCollator, LugpiDistillationCollator, LugpiTextImageCollator
 from .dataset_io import check_label_names, config_label_names, label_names, load_split
 from .metrics import compute_classification_metrics
+from .prediction import predict
 from .redaction import redact_secrets
 from .statistics import SeedSummary, summarize_seeds
 
@@ -50,7 +51,13 @@ RESULTS_NAMES = {"markdown": "results.md", "json": "results.json", "chart": "res
 
 @dataclass
 class ModelEvaluation:
-    """One row of the table: which model, of which kind, and its scores (fractions in [0, 1])."""
+    """
+    One row of the table: which model, of which kind, and its scores (fractions in [0, 1]).
+
+    For a teacher, `image_attention_share` is the mean, over the scored rows and the heads of the last fusion layer,
+    of the attention weight the text CLS token puts on the image tokens: how much the teacher looks at the
+    privileged image at all (the rest goes to the text tokens).
+    """
 
     group: str
     name: str
@@ -58,6 +65,35 @@ class ModelEvaluation:
     accuracy: float
     f1_macro: float
     num_examples: int
+    image_attention_share: float | None = None
+    split: str | None = None
+
+
+@dataclass
+class _AskingForAttentions:
+    """Wraps a collator so the teacher returns its attention weights (its fusion layers then use eager attention,
+    whatever the encoders use; the config's own `output_attentions` refuses SDPA models)."""
+
+    collator: Any
+
+    def __call__(self, rows):
+        batch = self.collator(rows)
+        batch["output_attentions"] = True
+        return batch
+
+
+def _image_attention_share_per_row(config):
+    """A `preprocess_logits_for_metrics` hook keeping the logits and each row's image attention share."""
+    vision = config.vision_config
+    # ViT and CLIP vision towers: one CLS token and one token per patch, placed after the text in the fusion input.
+    num_image_tokens = 1 + (vision.image_size // vision.patch_size) ** 2
+
+    def preprocess(outputs, labels):
+        logits, attentions = outputs[0], outputs[-1]
+        text_cls_query = attentions[-1][:, :, 0, :]  # (batch, heads, keys) of the last fusion layer
+        return logits, text_cls_query[:, :, -num_image_tokens:].sum(-1).mean(-1)
+
+    return preprocess
 
 
 def _load(group: str, model_name_or_path: str, text_column: str, image_column: str, max_length: int | None):
@@ -90,6 +126,9 @@ def evaluate_model(
     label_column: str = "label",
     max_length: int | None = None,
     device: str | torch.device | None = None,
+    dataloader_num_workers: int = 0,
+    bf16: bool = False,
+    split: str | None = None,
     return_predictions: bool = False,
 ) -> ModelEvaluation | tuple[ModelEvaluation, ExamplePredictions]:
     r"""
@@ -116,10 +155,19 @@ def evaluate_model(
         max_length (`int`, *optional*):
             Longest tokenized text. Defaults to the tokenizer's limit.
         device (`str` or `torch.device`, *optional*):
-            Defaults to CUDA when available, else CPU.
+            `"cpu"`, or by default the accelerator `Trainer` finds (CUDA when available).
+        dataloader_num_workers (`int`, *optional*, defaults to 0):
+            Processes that read and collate the rows off the main process.
+        bf16 (`bool`, *optional*, defaults to `False`):
+            Run the model under bf16 autocast.
+        split (`str`, *optional*):
+            The split's name, for the table and the model cards. Defaults to `dataset.split`.
         return_predictions (`bool`, *optional*, defaults to `False`):
             Also return the per-example logits, as an [`ExamplePredictions`] (for [`write_predictions`] and the
             bootstrap over seeds): the result is then a tuple `(evaluation, predictions)`.
+
+    It runs through `Trainer.predict` with the training stages' collators. For a teacher it also measures the image
+    attention share (see [`ModelEvaluation`]).
     """
     model, collator, columns = _load(group, model_name_or_path, text_column, image_column, max_length)
     for column in [*columns, label_column]:
@@ -130,15 +178,26 @@ def evaluate_model(
             )
     check_label_names(config_label_names(model.config), f"model {model_name_or_path}",
                       label_names(dataset, label_column), f"the dataset's {label_column!r} column")  # fmt: skip
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    model.to(device).eval()
-    loader = DataLoader(dataset.select_columns(columns), batch_size=batch_size, collate_fn=collator)
-    logits = []
-    with torch.inference_mode():
-        for batch in logging.tqdm(loader, desc=f"Evaluating {name or model_name_or_path}", unit="batch"):
-            logits.append(model(**batch.to(device)).logits.float().cpu().numpy())
+    preprocess = None
+    if group == "teacher":
+        collator = _AskingForAttentions(collator)
+        preprocess = _image_attention_share_per_row(model.config)
+    prediction = predict(
+        model,
+        dataset.select_columns(columns),
+        collator,
+        batch_size=batch_size,
+        device=device,
+        dataloader_num_workers=dataloader_num_workers,
+        bf16=bf16,
+        preprocess_logits_for_metrics=preprocess,
+    )
+    outputs = prediction.predictions
+    logits = outputs[0] if isinstance(outputs, tuple) else outputs
     labels = np.asarray(dataset[label_column])
-    metrics = compute_classification_metrics(EvalPrediction(predictions=np.concatenate(logits), label_ids=labels))
+    metrics = compute_classification_metrics(EvalPrediction(predictions=np.asarray(logits), label_ids=labels))
+    share = float(np.mean(outputs[1])) if group == "teacher" else None
+    split = split if split is not None else (str(dataset.split) if dataset.split is not None else None)
     evaluation = ModelEvaluation(
         group=group,
         name=name or Path(str(model_name_or_path)).name,
@@ -146,12 +205,15 @@ def evaluate_model(
         accuracy=float(metrics["accuracy"]),
         f1_macro=float(metrics["f1_macro"]),
         num_examples=len(labels),
+        image_attention_share=share,
+        split=split,
     )
     if not return_predictions:
         return evaluation
     ids = dataset["id"] if "id" in dataset.column_names else range(len(dataset))
     predictions = ExamplePredictions(
-        model=evaluation.name, group=group, ids=[str(i) for i in ids], labels=labels, logits=np.concatenate(logits)
+        model=evaluation.name, group=group, ids=[str(i) for i in ids], labels=labels, logits=np.asarray(logits),
+        image_attention_share=share,
     )
     return evaluation, predictions
 
@@ -163,13 +225,25 @@ def _sorted(results: list[ModelEvaluation]) -> list[ModelEvaluation]:
 
 def results_markdown(results: list[ModelEvaluation], title: str = "Results") -> str:
     """The paper's Table 1 layout: one row per model, grouped baseline / image only / teacher / student."""
-    lines = [f"## {title}", "", "| Model | Kind | Accuracy (%) | Macro-F1 (%) |", "| --- | --- | ---: | ---: |"]
+    lines = [
+        f"## {title}",
+        "",
+        "| Model | Kind | Accuracy (%) | Macro-F1 (%) | Image attention (%) |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
     for result in _sorted(results):
+        share = "—" if result.image_attention_share is None else f"{100 * result.image_attention_share:.2f}"
         lines.append(
-            f"| {result.name} | {GROUPS[result.group]} | {100 * result.accuracy:.2f} | {100 * result.f1_macro:.2f} |"
+            f"| {result.name} | {GROUPS[result.group]} | {100 * result.accuracy:.2f} | {100 * result.f1_macro:.2f} "
+            f"| {share} |"
         )
     examples = sorted({result.num_examples for result in results})
-    lines += ["", f"Scored on {', '.join(map(str, examples))} examples; macro-F1 is the unweighted mean over classes."]
+    lines += [
+        "",
+        f"Scored on {', '.join(map(str, examples))} examples; macro-F1 is the unweighted mean over classes. Image "
+        "attention: the teachers' mean attention from the text CLS token to the image tokens in the last fusion "
+        "layer (over rows and heads).",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -321,6 +395,8 @@ class ExamplePredictions:
             The model's logits.
         seed (`int`, *optional*):
             The training seed of the model (set it when one model is trained with several seeds).
+        image_attention_share (`float`, *optional*):
+            For a teacher, its image attention share on the split (see [`ModelEvaluation`]).
     """
 
     model: str
@@ -329,6 +405,7 @@ class ExamplePredictions:
     labels: np.ndarray
     logits: np.ndarray
     seed: int | None = None
+    image_attention_share: float | None = None
 
     @property
     def predictions(self) -> np.ndarray:
@@ -473,20 +550,24 @@ def _signed(value: float) -> str:
     return f"{100 * value:+.2f}"
 
 
-def seed_results_markdown(summaries: list[SeedSummary], title: str = "Results") -> str:
+def seed_results_markdown(
+    summaries: list[SeedSummary], title: str = "Results", image_attention: dict[str, float] | None = None
+) -> str:
     """
     The paper's Table 1 over several training seeds: per model, accuracy and macro-F1 as mean ± std (in %), the
     number of seeds, and the accuracy difference to the baseline in points with its paired-bootstrap confidence
     interval and one-sided p-value. When every model has one seed, the table has today's columns (no ±, no seed
-    count) plus the interval and the p-value.
+    count) plus the interval and the p-value. `image_attention` (mean share by model name, for the teachers) adds
+    the column of [`results_markdown`].
     """
     if not summaries:
         raise ValueError("No model to tabulate.")
     several = any(summary.num_seeds > 1 for summary in summaries)
     comparisons = [summary.comparison for summary in summaries if summary.comparison is not None]
     level = f"{100 * comparisons[0].confidence:g}%" if comparisons else "95%"
+    image_attention = image_attention or {}
     header = ["Model", "Kind", "Accuracy (%)", "Macro-F1 (%)", *(["Seeds"] if several else []),
-              f"Δ accuracy (pp) [{level} CI]", "p-value"]  # fmt: skip
+              f"Δ accuracy (pp) [{level} CI]", "p-value", *(["Image attention (%)"] if image_attention else [])]  # fmt: skip
     lines = [f"## {title}", "", "| " + " | ".join(header) + " |",
              "| --- | --- | " + " | ".join(["---:"] * (len(header) - 2)) + " |"]  # fmt: skip
     for summary in summaries:
@@ -507,11 +588,17 @@ def seed_results_markdown(summaries: list[SeedSummary], title: str = "Results") 
                 f"{_signed(comparison.difference)} [{_signed(comparison.ci_low)}, {_signed(comparison.ci_high)}]",
                 f"{comparison.p_value:.4f}",
             ]
+        if image_attention:
+            share = image_attention.get(summary.name)
+            cells.append("—" if share is None else f"{100 * share:.2f}")
         lines.append("| " + " | ".join(cells) + " |")
     examples = sorted({summary.num_examples for summary in summaries})
     notes = [f"Scored on {', '.join(map(str, examples))} examples; macro-F1 is the unweighted mean over classes."]
     if several:
         notes.append("Mean ± sample standard deviation over the training seeds.")
+    if image_attention:
+        notes.append("Image attention: the teachers' mean attention from the text CLS token to the image tokens in the "
+                     "last fusion layer (over rows, heads and seeds).")  # fmt: skip
     if comparisons:
         baseline = next(summary.baseline for summary in summaries if summary.comparison is not None)
         notes.append(
@@ -582,7 +669,14 @@ def write_seed_results(
     # `metadata` may carry a run's settings: no token reaches the file.
     payload = redact_secrets({**(metadata or {}), "title": title, "results": per_seed,
                               "summary": [summary.to_dict() for summary in summaries]})  # fmt: skip
-    table = seed_results_markdown(summaries, title)
+    shares: dict[str, list[float]] = {}
+    for entry in predictions:
+        if entry.image_attention_share is not None:
+            shares.setdefault(entry.model, []).append(entry.image_attention_share)
+    image_attention = {model: float(np.mean(values)) for model, values in shares.items()}
+    if image_attention:
+        payload["image_attention_share"] = image_attention
+    table = seed_results_markdown(summaries, title, image_attention)
     _write_atomically(paths["markdown"], lambda tmp: Path(tmp).write_text(table))
     _write_atomically(paths["json"], lambda tmp: Path(tmp).write_text(json.dumps(payload, indent=2) + "\n"))
     _write_atomically(paths["chart"], lambda tmp: plot_seed_results(summaries, tmp, title))

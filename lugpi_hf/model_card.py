@@ -128,6 +128,8 @@ def _hub_dataset_id(dataset: str | None) -> str | None:
 
 def _eval_results(info: LugpiCardInfo) -> list[EvalResult] | None:
     dataset_id = _hub_dataset_id(info.dataset)
+    # A local directory is named by its last part: its full path means nothing on the Hub.
+    dataset_name = dataset_id or (Path(info.dataset).name if info.dataset and os.sep in info.dataset else info.dataset)
     results = []
     for key, (metric_type, metric_name) in _MODEL_INDEX_METRICS.items():
         if key in info.results:
@@ -136,7 +138,7 @@ def _eval_results(info: LugpiCardInfo) -> list[EvalResult] | None:
                     task_type="text-classification",
                     task_name="Text Classification",
                     dataset_type=dataset_id or "custom",
-                    dataset_name=info.dataset or "custom",
+                    dataset_name=dataset_name or "custom",
                     dataset_split=info.eval_split,
                     metric_type=metric_type,
                     metric_name=metric_name,

@@ -289,6 +289,10 @@ class LugpiMultimodalForSequenceClassification(LugpiPreTrainedModel):
     ```
     """
 
+    # Trainer then passes `num_items_in_batch` to `forward` and does not divide the loss by the accumulation steps:
+    # `forward` does the normalisation, exactly, whatever the micro-batch sizes.
+    accepts_loss_kwargs = True
+
     def __init__(
         self,
         config: LugpiConfig,
@@ -429,9 +433,6 @@ class LugpiMultimodalForSequenceClassification(LugpiPreTrainedModel):
         if torch.is_tensor(num_items_in_batch):
             num_items_in_batch = num_items_in_batch.to(losses.device)
         return losses.sum() / num_items_in_batch
-
-    # Trainer passes `num_items_in_batch` to `forward` (and then does not divide the loss by the accumulation steps).
-    accepts_loss_kwargs = True
 
     def forward(
         self,

@@ -29,8 +29,6 @@ class LugpiProcessorKwargs(ProcessingKwargs, total=False):
     """The keywords [`LugpiProcessor`] accepts: the tokenizer's (`text_kwargs`) and the image processor's
     (`images_kwargs`), flat or nested, and `return_tensors` for both."""
 
-    _defaults = {"text_kwargs": {"return_token_type_ids": False}}
-
 
 class LugpiProcessor(ProcessorMixin):
     r"""
@@ -64,6 +62,8 @@ class LugpiProcessor(ProcessorMixin):
     """
 
     valid_processor_kwargs = LugpiProcessorKwargs
+    # DistilBERT, the default text encoder, takes no token type ids; BERT users ask with return_token_type_ids=True.
+    text_kwargs = {"return_token_type_ids": False}
 
     def __init__(self, image_processor=None, tokenizer=None, **kwargs):
         super().__init__(image_processor, tokenizer, **kwargs)

@@ -19,7 +19,6 @@ from typing import Any
 import datasets
 import numpy as np
 import torch
-from torch.utils.data import DataLoader
 from transformers import AutoModelForSequenceClassification, AutoProcessor
 from transformers.utils import logging
 
@@ -27,6 +26,7 @@ from .arguments import TextImageDatasetArguments
 from .data_collator import LugpiTextImageCollator, teacher_signal_columns
 from .dataset_io import check_label_names, config_label_names, label_names, save_to_disk_atomic
 from .outputs import check_replaceable
+from .prediction import predict
 
 
 logger = logging.get_logger(__name__)
@@ -198,10 +198,13 @@ def build_teacher_cache(
     max_length: int | None = None,
     device: str | torch.device | None = None,
     revision: str | None = None,
+    dataloader_num_workers: int = 0,
+    bf16: bool = False,
 ) -> TeacherCache:
     r"""
     Run the frozen teacher (eval mode, no gradient, batched) once over a text + image dataset split and keep its
-    logits and embeddings e_T per row id.
+    logits and embeddings e_T per row id. It runs through `Trainer.predict` with the teacher stage's collator, so
+    under `accelerate launch` every process takes a share of the rows.
 
     Args:
         teacher_model_name_or_path (`str` or `os.PathLike`):
@@ -222,9 +225,13 @@ def build_teacher_cache(
         max_length (`int`, *optional*):
             Longest tokenized text. Defaults to the tokenizer's limit.
         device (`str` or `torch.device`, *optional*):
-            Where the teacher runs. Defaults to CUDA when available, else CPU.
+            Where the teacher runs: `"cpu"`, or by default the accelerator `Trainer` finds (CUDA when available).
         revision (`str`, *optional*):
             Hub revision of a Hub teacher.
+        dataloader_num_workers (`int`, *optional*, defaults to 0):
+            Processes that decode the images and run the processor off the main process.
+        bf16 (`bool`, *optional*, defaults to `False`):
+            Run the teacher under bf16 autocast (the cache stores float32).
     """
     for column in (id_column, text_column, image_column):
         if column not in dataset.column_names:
@@ -244,29 +251,27 @@ def build_teacher_cache(
     if label_column in dataset.column_names:
         check_label_names(names, f"teacher {teacher_model_name_or_path}", label_names(dataset, label_column),
                           f"the dataset's {label_column!r} column")  # fmt: skip
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    teacher.to(device).eval()
-
-    loader = DataLoader(
+    prediction = predict(
+        teacher,
         dataset.select_columns([text_column, image_column]),
+        LugpiTextImageCollator(processor, text_column, image_column, max_length=max_length),
         batch_size=batch_size,
-        collate_fn=LugpiTextImageCollator(processor, text_column, image_column, max_length=max_length),
+        device=device,
+        dataloader_num_workers=dataloader_num_workers,
+        bf16=bf16,
     )
-    logits, embeddings = [], []
-    with torch.inference_mode():
-        for batch in logging.tqdm(loader, desc="Caching the teacher", unit="batch"):
-            outputs = teacher(**batch.to(device))
-            if getattr(outputs, "embedding", None) is None:
-                raise ValueError(
-                    f"{teacher_model_name_or_path}: the model's output has no `embedding`; expected a LUGPI teacher "
-                    "(LugpiMultimodalForSequenceClassification)."
-                )
-            logits.append(outputs.logits.float().cpu().numpy())
-            embeddings.append(outputs.embedding.float().cpu().numpy())
+    outputs = prediction.predictions
+    # A LUGPI teacher's outputs after the loss are (logits, embedding); another classifier gives logits alone.
+    if not isinstance(outputs, tuple) or len(outputs) != 2:
+        raise ValueError(
+            f"{teacher_model_name_or_path}: the model's output has no `embedding`; expected a LUGPI teacher "
+            "(LugpiMultimodalForSequenceClassification)."
+        )
+    logits, embeddings = (np.asarray(values, dtype=np.float32) for values in outputs)
 
     logits_column, embedding_column = teacher_signal_columns(0)
     cache_dataset = datasets.Dataset.from_dict(
-        {id_column: ids, logits_column: np.concatenate(logits), embedding_column: np.concatenate(embeddings)},
+        {id_column: ids, logits_column: logits, embedding_column: embeddings},
         features=datasets.Features(
             {
                 id_column: dataset.features[id_column],
@@ -284,7 +289,7 @@ def build_teacher_cache(
         "num_rows": len(ids),
         "id_column": id_column,
         "label_names": names,
-        "embedding_size": int(embeddings[0].shape[-1]),
+        "embedding_size": int(embeddings.shape[-1]),
     }
     logger.info(f"Cached the teacher {teacher_model_name_or_path} over {len(ids)} rows.")
     return TeacherCache(dataset=cache_dataset, metadata=metadata)

@@ -72,26 +72,49 @@ def test_evaluate_model_bad_input(saved):
         evaluate_model("oracle", saved["baseline"], saved["test"])
 
 
+def test_teacher_image_attention_share_is_measured(saved):
+    test = saved["test"]
+    result = evaluate_model("teacher", saved["teacher"], test, batch_size=4, device="cpu")
+    model = get_tiny_teacher(label_names=NAMES).eval()
+    processor = get_tiny_processor()
+    shares, correct = [], 0
+    for start in range(0, len(test), 4):
+        rows = test[start : start + 4]
+        batch = processor(text=rows["text"], images=rows["image"], padding=True, truncation=True, return_tensors="pt")
+        with torch.no_grad():
+            outputs = model(**batch, output_attentions=True)
+        text_len = batch["input_ids"].shape[1]
+        # The text CLS query's weights on the image tokens (after the text) in the last layer, mean over heads.
+        shares.append(outputs.attentions[-1][:, :, 0, text_len:].sum(-1).mean(-1))
+        correct += (outputs.logits.argmax(-1) == torch.tensor(rows["label"])).sum().item()
+    assert result.image_attention_share == pytest.approx(torch.cat(shares).mean().item(), rel=1e-5)
+    assert 0 < result.image_attention_share < 1
+    assert result.accuracy == pytest.approx(correct / len(test))
+    assert evaluate_model("student", saved["student"], test).image_attention_share is None
+
+
 def test_table_layout_and_files(tmp_path):
     results = [
         ModelEvaluation("student", "KD (DistilBERT+ViT)", "s", 0.9012, 0.9, 10),
         ModelEvaluation("baseline", "DistilBERT", "b", 0.8512, 0.85, 10),
-        ModelEvaluation("teacher", "DistilBERT+ViT", "t", 0.95, 0.949, 10),
+        ModelEvaluation("teacher", "DistilBERT+ViT", "t", 0.95, 0.949, 10, image_attention_share=0.3456),
         ModelEvaluation("image_only", "ViT", "v", 0.6, 0.55, 10),
     ]
     table = results_markdown(results, "imdb (test)")
     lines = table.splitlines()
     assert lines[0] == "## imdb (test)"
-    assert lines[2] == "| Model | Kind | Accuracy (%) | Macro-F1 (%) |"
+    assert lines[2] == "| Model | Kind | Accuracy (%) | Macro-F1 (%) | Image attention (%) |"
     assert [line.split(" | ")[0] for line in lines[4:8]] == ["| DistilBERT", "| ViT", "| DistilBERT+ViT",
                                                               "| KD (DistilBERT+ViT)"]  # fmt: skip
-    assert "| KD (DistilBERT+ViT) | LUGPI student (text) | 90.12 | 90.00 |" in lines
+    assert "| KD (DistilBERT+ViT) | LUGPI student (text) | 90.12 | 90.00 | — |" in lines
+    assert "| DistilBERT+ViT | Teacher (text + image) | 95.00 | 94.90 | 34.56 |" in lines
 
     paths = write_results(results, tmp_path / "out", title="imdb (test)", metadata={"split": "test"})
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["results.json", "results.md", "results.png"]
     payload = json.loads(paths["json"].read_text())
     assert payload["split"] == "test"
     assert [row["group"] for row in payload["results"]] == ["baseline", "image_only", "teacher", "student"]
+    assert [row["image_attention_share"] for row in payload["results"]] == [None, None, 0.3456, None]
     assert paths["markdown"].read_text() == table
     assert paths["chart"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(ValueError, match="No model was evaluated"):
@@ -112,6 +135,8 @@ def test_cli_evaluate_writes_table_one(saved, tmp_path, capsys):
     assert rows == [("baseline", "DistilBERT"), ("image_only", "ViT"), ("image_only", "CLIP"),
                     ("teacher", "DistilBERT+ViT"), ("student", "student")]  # fmt: skip
     assert all(row["num_examples"] == 10 and 0 <= row["accuracy"] <= 1 for row in payload["results"])
+    shares = {row["group"]: row["image_attention_share"] for row in payload["results"]}
+    assert 0 < shares["teacher"] < 1 and shares["student"] is None
     assert "| CLIP | Image only |" in capsys.readouterr().out
     assert (out / "results.png").stat().st_size > 1000
 

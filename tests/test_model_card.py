@@ -99,6 +99,7 @@ def test_student_model_index_and_local_dataset_left_out(tmp_path):
     assert card.data.pipeline_tag == "text-classification"
     assert [r.metric_value for r in card.data.eval_results] == [0.5]
     assert card.data.eval_results[0].dataset_split == "validation"
+    assert card.data.eval_results[0].dataset_name == tmp_path.name  # not the local path
 
 
 def test_update_model_card_results_rewrites_the_card(tmp_path):

@@ -161,3 +161,26 @@ def test_cli_cache_teacher(teacher_dir, toy, tmp_path, capsys):
     assert cli_main(["cache-teacher", "--teacher", str(teacher_dir), "--dataset", str(data), "--split", "test",
                      "--output", str(tmp_path / "nope")]) == 1  # fmt: skip
     assert "no split 'test'" in capsys.readouterr().err
+
+
+def test_cache_built_with_worker_processes_matches(teacher_dir, toy, cache):
+    # The collator pickles, so images are read and processed in DataLoader workers (Trainer.predict underneath).
+    import pickle
+
+    collator = LugpiTextImageCollator(get_tiny_processor())
+    batch = pickle.loads(pickle.dumps(collator))([toy[0], toy[1]])
+    assert sorted(batch) == ["attention_mask", "input_ids", "labels", "pixel_values"]
+    with_workers = build_teacher_cache(teacher_dir, toy, batch_size=4, dataloader_num_workers=2, device="cpu")
+    assert list(with_workers.dataset["id"]) == list(toy["id"])
+    for column in ("teacher_logits", "teacher_embedding"):
+        torch.testing.assert_close(torch.tensor(list(with_workers.dataset[column])),
+                                   torch.tensor(list(cache.dataset[column])), rtol=1e-5, atol=1e-6)  # fmt: skip
+
+
+def test_a_classifier_without_embedding_is_refused(toy, tmp_path):
+    from lugpi_hf.testing import get_tiny_student
+
+    get_tiny_student().save_pretrained(tmp_path / "student")
+    get_tiny_processor().save_pretrained(tmp_path / "student")
+    with pytest.raises(ValueError, match="has no `embedding`"):
+        build_teacher_cache(tmp_path / "student", toy.select(range(4)), device="cpu")
