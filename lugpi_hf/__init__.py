@@ -22,6 +22,7 @@ _LAZY_NAMES = {
     "LugpiPreTrainedModel": "modeling_lugpi",
     "LugpiSequenceClassifierOutput": "modeling_lugpi",
     "LugpiProcessor": "processing_lugpi",
+    "LugpiTextImageClassificationPipeline": "pipeline_lugpi",
 }
 _registered = False
 
@@ -35,6 +36,7 @@ def register_auto_classes() -> None:
 
     from .configuration_lugpi import LugpiConfig
     from .modeling_lugpi import LugpiMultimodalForSequenceClassification
+    from .pipeline_lugpi import register_lugpi_pipeline
     from .processing_lugpi import LugpiProcessor
 
     AutoConfig.register(LugpiConfig.model_type, LugpiConfig, exist_ok=True)
@@ -45,6 +47,8 @@ def register_auto_classes() -> None:
     LugpiConfig.register_for_auto_class()
     LugpiMultimodalForSequenceClassification.register_for_auto_class("AutoModelForSequenceClassification")
     LugpiProcessor.register_for_auto_class()
+    # `pipeline("lugpi-text-image-classification", model=teacher, processor=processor)` in this process.
+    register_lugpi_pipeline()
     _registered = True
 
 
@@ -74,5 +78,6 @@ __all__ = [
     "LugpiPreTrainedModel",
     "LugpiProcessor",
     "LugpiSequenceClassifierOutput",
+    "LugpiTextImageClassificationPipeline",
     "register_auto_classes",
 ]

@@ -48,6 +48,11 @@ class TrainingDataArguments(TextImageDatasetArguments):
 
     train_split: str = field(default="train", metadata={"help": "Split to train on."})
     eval_split: str | None = field(default="validation", metadata={"help": "Split to evaluate on; none if absent."})
+    test_split: str | None = field(
+        default=None,
+        metadata={"help": "Split to score the final model on (e.g. test); its scores go into the model card's "
+                  "model-index."},  # fmt: skip
+    )
 
 
 def label_kwargs(names: list[str]) -> dict:

@@ -325,6 +325,8 @@ class EvaluateArguments(TextImageDatasetArguments):
     student: list[str] = field(default_factory=list, metadata={"help": "Distilled LUGPI student(s): [NAME=]PATH."})
     batch_size: int = field(default=32, metadata={"help": "Rows per forward pass."})
     device: str | None = field(default=None, metadata={"help": "Default: cuda if available, else cpu."})
+    dataloader_num_workers: int = field(default=0, metadata={"help": "Processes reading and collating the rows."})
+    bf16: bool = field(default=False, metadata={"help": "Run the models under bf16 autocast."})
 
     def __post_init__(self):
         if not self.dataset_name or not self.output_dir:
@@ -364,6 +366,9 @@ def _run_evaluation(args: EvaluateArguments) -> tuple[list[ModelEvaluation], dic
             label_column=args.label_column,
             max_length=args.max_length,
             device=args.device,
+            dataloader_num_workers=args.dataloader_num_workers,
+            bf16=args.bf16,
+            split=args.split,
         )
         for group, name, path in args.models()
     ]

@@ -19,7 +19,13 @@ from .data_collator import ImageClassificationCollator
 from .dataset_io import label_names
 from .hub import ModelFilesTrainer
 from .metrics import compute_classification_metrics
-from .training_utils import divide_loss_for_accumulation, load_train_eval_splits, seed_training, train_save_evaluate
+from .training_utils import (
+    divide_loss_for_accumulation,
+    load_test_split,
+    load_train_eval_splits,
+    seed_training,
+    train_save_evaluate,
+)
 
 
 logger = logging.get_logger(__name__)
@@ -70,7 +76,8 @@ def train_image_only(script_args: ImageOnlyScriptArguments, training_args: Train
         processing_class=image_processor,
         compute_metrics=compute_classification_metrics,
     )
-    return train_save_evaluate(divide_loss_for_accumulation(trainer))
+    test_dataset = load_test_split(script_args, columns)
+    return train_save_evaluate(divide_loss_for_accumulation(trainer), test_dataset, script_args.test_split)
 
 
 __all__ = ["ImageOnlyScriptArguments", "load_image_classifier", "train_image_only"]

@@ -401,12 +401,14 @@ def run_lugpi(
     if generation.get("generator"):
         generation["generator"] = resolve(generation["generator"])
     plan.add("generate", "generate", {**generation, "dataset_name": str(prepared_dir), "output_dir": str(generated_dir)})
-    student = {"dataset_name": str(generated_dir), "student_model_name_or_path": resolve(config.student_model)}
+    student = {"dataset_name": str(generated_dir), "student_model_name_or_path": resolve(config.student_model),
+               "test_split": config.eval_split}  # fmt: skip
     for seed in plan.seeds:
         for name, teacher in config.teachers.items():
             teacher_values = {
                 **teacher,
                 "dataset_name": str(generated_dir),
+                "test_split": config.eval_split,  # so that the card's model-index shows the test scores
                 "text_model_name_or_path": resolve(teacher["text_model_name_or_path"]),
                 "vision_model_name_or_path": resolve(teacher["vision_model_name_or_path"]),
             }
@@ -443,6 +445,8 @@ def _run_stages(config, output_dir, plan, report, prepare_args, config_settings)
     runner = _Runner(output_dir, report)
     stages: dict[str, Path] = {}
     training = redact_secrets(config.training)
+    # The cache and the evaluation read images as the training stages do: off the main process, in bf16 if asked.
+    inference = {key: plan.training[key] for key in ("dataloader_num_workers", "bf16") if key in plan.training}
 
     if config.demo:
         from .testing import save_tiny_checkpoints
@@ -496,6 +500,7 @@ def _run_stages(config, output_dir, plan, report, prepare_args, config_settings)
                 run_cache_teacher(CacheTeacherArguments(
                     dataset_name=str(generated_dir), teacher_model_name_or_path=str(teacher_dir),
                     output_dir=str(stage_dir / "cache"), max_length=teacher.get("max_length", 512),
+                    **inference,
                 ))  # fmt: skip
 
             stages[cache_stage_name] = runner.stage(
@@ -544,8 +549,9 @@ def _run_stages(config, output_dir, plan, report, prepare_args, config_settings)
         predictions = []
         for seed, model_name, group, stage, source in scored:
             _, example_predictions = evaluate_model(
-                group, str(stages[stage]), splits[source], name=model_name, return_predictions=True
-            )
+                group, str(stages[stage]), splits[source], name=model_name, return_predictions=True,
+                split=config.eval_split, **inference,
+            )  # fmt: skip
             example_predictions.seed = seed
             predictions.append(example_predictions)
         title = f"LUGPI on {config.dataset} ({config.eval_split} split)"

@@ -19,8 +19,14 @@ from .dataset_io import label_names
 from .hub import ModelFilesTrainer
 from .metrics import compute_classification_metrics
 from .trainer import LugpiDistillationTrainer
-from .training_utils import divide_loss_for_accumulation, load_train_eval_splits, seed_training, train_save_evaluate
 from .training_args import LugpiDistillationArguments
+from .training_utils import (
+    divide_loss_for_accumulation,
+    load_test_split,
+    load_train_eval_splits,
+    seed_training,
+    train_save_evaluate,
+)
 
 
 logger = logging.get_logger(__name__)
@@ -92,7 +98,9 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
         kwargs["eval_dataset"] = eval_dataset.select_columns(columns) if eval_dataset is not None else None
         trainer = divide_loss_for_accumulation(ModelFilesTrainer(**kwargs))
 
-    return train_save_evaluate(trainer)
+    # Only the text and the label: the student reads no image, and the test split is not in the teacher cache.
+    test_dataset = load_test_split(script_args, [script_args.text_column, script_args.label_column])
+    return train_save_evaluate(trainer, test_dataset, script_args.test_split)
 
 
 __all__ = ["StudentScriptArguments", "load_student", "train_student"]

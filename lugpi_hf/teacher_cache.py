@@ -332,6 +332,8 @@ class CacheTeacherArguments(TextImageDatasetArguments):
     split: str = field(default="train", metadata={"help": "Split to cache (the student's training split)."})
     batch_size: int = field(default=32, metadata={"help": "Rows per teacher forward pass."})
     device: str | None = field(default=None, metadata={"help": "Device for the teacher (default: cuda if available)."})
+    dataloader_num_workers: int = field(default=0, metadata={"help": "Processes reading and collating the rows."})
+    bf16: bool = field(default=False, metadata={"help": "Run the teacher under bf16 autocast."})
 
     def __post_init__(self):
         for name in ("dataset_name", "teacher_model_name_or_path", "output_dir"):
@@ -359,6 +361,8 @@ def _run_cache_teacher(args: CacheTeacherArguments, split: datasets.Dataset) -> 
         label_column=args.label_column,
         max_length=args.max_length,
         device=args.device,
+        dataloader_num_workers=args.dataloader_num_workers,
+        bf16=args.bf16,
     )
     cache.save_to_disk(args.output_dir)
     return cache

@@ -20,7 +20,12 @@ from .model_card import LugpiModelCardMixin
 from .modeling_lugpi import LugpiMultimodalForSequenceClassification
 from .processing_lugpi import LugpiProcessor
 from .redaction import protect_secrets
-from .training_utils import load_train_eval_splits, seed_training, train_save_evaluate
+from .training_utils import (
+    load_test_split,
+    load_train_eval_splits,
+    seed_training,
+    train_save_evaluate,
+)
 
 
 logger = logging.get_logger(__name__)
@@ -114,7 +119,7 @@ def train_teacher(args: LugpiTeacherArguments, training_args: TrainingArguments)
             "generator": args.generator,
         },
     )
-    return train_save_evaluate(trainer)
+    return train_save_evaluate(trainer, load_test_split(args), args.test_split)
 
 
 __all__ = ["LugpiTeacherArguments", "LugpiTeacherTrainer", "train_teacher"]

@@ -4,9 +4,11 @@ evaluate, save and push, in that order."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from transformers import Trainer, TrainingArguments, enable_full_determinism, set_seed
 
-from .dataset_io import load_dataset_dict
+from .dataset_io import load_dataset_dict, load_split
 from .redaction import protect_secrets
 
 
@@ -50,7 +52,15 @@ def load_train_eval_splits(script_args, training_args: TrainingArguments):
     return dataset[script_args.train_split], None
 
 
-def train_save_evaluate(trainer: Trainer) -> Trainer:
+def load_test_split(script_args, columns: list[str] | None = None):
+    """The split `script_args.test_split` names (with only `columns`, if given), or `None` when it names none."""
+    if not script_args.test_split:
+        return None
+    split = load_split(script_args.require_dataset(), script_args.test_split, script_args.dataset_config)
+    return split.select_columns(columns) if columns else split
+
+
+def train_save_evaluate(trainer: Trainer, test_dataset=None, test_split: str | None = None) -> Trainer:
     """
     Train (resuming if asked), evaluate when there is an eval set, save the model, metrics and state, and push
     when `push_to_hub` is set; the output directory is this job's alone meanwhile (see `lugpi_hf.locking`).
@@ -58,10 +68,10 @@ def train_save_evaluate(trainer: Trainer) -> Trainer:
     from .locking import output_dir_lock
 
     with output_dir_lock(trainer.args.output_dir, what="a LUGPI training run"):
-        return _train_save_evaluate(trainer)
+        return _train_save_evaluate(trainer, test_dataset, test_split)
 
 
-def _train_save_evaluate(trainer: Trainer) -> Trainer:
+def _train_save_evaluate(trainer: Trainer, test_dataset, test_split: str | None) -> Trainer:
     # No token in the training_args.bin of the output directory and checkpoints; the upload still uses it.
     args = protect_secrets(trainer.args)
     train_result = trainer.train(resume_from_checkpoint=args.resume_from_checkpoint)
@@ -73,9 +83,30 @@ def _train_save_evaluate(trainer: Trainer) -> Trainer:
         trainer.save_metrics("eval", metrics)
     trainer.save_state()
     trainer.save_model(args.output_dir)  # after evaluating, so that a model card shows the final results
+    if test_dataset is not None:
+        _score_on_test_split(trainer, test_dataset, test_split)
     if args.push_to_hub:
         trainer.push_to_hub()
     return trainer
 
 
-__all__ = ["divide_loss_for_accumulation", "load_train_eval_splits", "seed_training", "train_save_evaluate"]
+def _score_on_test_split(trainer: Trainer, test_dataset, test_split: str) -> None:
+    # The card's model-index then shows what the paper's Table 1 reports: the final model on the test split.
+    from .model_card import CARD_INFO_FILE, update_model_card_results
+
+    metrics = trainer.evaluate(test_dataset, metric_key_prefix="test")
+    trainer.log_metrics("test", metrics)
+    trainer.save_metrics("test", metrics)
+    output_dir = Path(trainer.args.output_dir)
+    if trainer.is_world_process_zero() and (output_dir / CARD_INFO_FILE).is_file():
+        scores = {"accuracy": metrics["test_accuracy"], "f1_macro": metrics["test_f1_macro"]}
+        update_model_card_results(output_dir, scores, eval_split=test_split)
+
+
+__all__ = [
+    "divide_loss_for_accumulation",
+    "load_test_split",
+    "load_train_eval_splits",
+    "seed_training",
+    "train_save_evaluate",
+]

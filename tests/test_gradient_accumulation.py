@@ -144,11 +144,6 @@ def test_accumulated_batches_give_the_update_of_one_batch(recipe, project, tmp_p
     _compare(RECIPES[recipe], project, tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 (the teacher's own fix): LugpiTeacherTrainer back-propagates the undivided loss; remove this mark "
-    "with that fix",
-)
 def test_teacher_accumulated_batches_give_the_update_of_one_batch(project, tmp_path, monkeypatch):
     from lugpi_hf.modeling_lugpi import LugpiMultimodalForSequenceClassification
 
