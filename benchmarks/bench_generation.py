@@ -240,9 +240,15 @@ def overlap(args) -> dict:
             cpu = cpu_seconds()
             rate_lugpi = batched(pipeline, len(prompts), Path(tmp) / f"run-{repeat}", batch_size=batch)
             cpu = cpu_seconds() - cpu
-            runs.append({"pipeline_images_per_s": round(rate_own, 1), "lugpi_images_per_s": round(rate_lugpi, 1),
-                         "ratio": round(rate_lugpi / rate_own, 3), "host_cpu_ms_per_image": round(1000 * cpu / len(prompts), 2),
-                         "load_average": round(load, 1)})  # fmt: skip
+            runs.append(
+                {
+                    "pipeline_images_per_s": round(rate_own, 1),
+                    "lugpi_images_per_s": round(rate_lugpi, 1),
+                    "ratio": round(rate_lugpi / rate_own, 3),
+                    "host_cpu_ms_per_image": round(1000 * cpu / len(prompts), 2),
+                    "load_average": round(load, 1),
+                }
+            )
     return {
         "part": "overlap",
         "prompts": len(prompts),

@@ -4,13 +4,18 @@
 import logging
 from unittest import mock
 
+import datasets
 import pytest
 import torch
 from diffusers import FluxPipeline, StableDiffusion3Pipeline, StableDiffusionXLPipeline
-
-import datasets
 from generation_helpers import record_calls
-from lugpi_hf.generation import generate_privileged_images, read_generation_settings, tokenizer_limit, truncate_prompts
+
+from lugpi_hf.generation import (
+    generate_privileged_images,
+    read_generation_settings,
+    tokenizer_limit,
+    truncate_prompts,
+)
 from lugpi_hf.testing import (
     get_tiny_clip_tokenizer,
     get_tiny_flux_pipeline,
@@ -19,9 +24,8 @@ from lugpi_hf.testing import (
     get_tiny_t5_tokenizer,
 )
 
-
 # 120 words: CLIP reads 75 tokens of them, T5 all (one piece per word).
-LONG_PROMPT = " ".join((["the", "red", "castle", "by", "the", "sea", "at", "night", "and", "a", "dog", "cat"] * 10))
+LONG_PROMPT = " ".join(["the", "red", "castle", "by", "the", "sea", "at", "night", "and", "a", "dog", "cat"] * 10)
 OPTIONS = dict(num_inference_steps=2, image_size=None, image_format="png", show_progress=False)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -215,7 +214,18 @@ def _pipeline_images(output):
 class _SplitPlan:
     """Which shards are missing, which prompts each must generate, and where the others' images already are."""
 
-    def __init__(self, writer: ShardWriter, ids: list, prompts: list[str], where: str, all_shards, prompt_column, id_column, source: _ImageSource, batch_size: int):
+    def __init__(
+        self,
+        writer: ShardWriter,
+        ids: list,
+        prompts: list[str],
+        where: str,
+        all_shards: dict,
+        prompt_column: str,
+        id_column: str,
+        source: _ImageSource,
+        batch_size: int,
+    ):
         position = {row_id: row for row, row_id in enumerate(ids)}
         existing = all_shards.get(writer.split, {})
         for index, path in existing.items():
@@ -238,7 +248,7 @@ class _SplitPlan:
                 if prompts[position[row_id]] != prompt:
                     raise ValueError(f"{path}: id {row_id!r} was generated from another prompt than {where} has now.")
         # Prompts whose image some shard on disk (of any split) already holds are copied, not generated again.
-        for split, paths in all_shards.items():
+        for paths in all_shards.values():
             for path in paths.values():
                 source.add_shard(path, pq.read_table(path, columns=[prompt_column]).column(prompt_column).to_pylist())
         self.missing = [index for index in range(writer.num_shards) if index not in existing]
@@ -399,11 +409,12 @@ def _generate_split(
     if state.is_main_process:
         for encoder in encoders:
             if cut_counts[encoder.tokenizer_name]:
+                tokenizer_class = type(encoder.tokenizer).__name__
                 logger.warning(
                     f"{split}: {cut_counts[encoder.tokenizer_name]} of {num_new} prompts exceed the "
-                    f"{encoder.max_tokens}-token limit of `{encoder.tokenizer_name}` ({type(encoder.tokenizer).__name__}, "
-                    f"read as `{encoder.argument}`) and were cut to it (the stored {prompt_column!r} column keeps the "
-                    "full text)."
+                    f"{encoder.max_tokens}-token limit of `{encoder.tokenizer_name}` ({tokenizer_class}, read as "
+                    f"`{encoder.argument}`) and were cut to it (the stored {prompt_column!r} column keeps the full "
+                    "text)."
                 )
     state.wait_for_everyone()
     return load_split(writer, generated_features(dataset.features), ids, id_column)
@@ -624,9 +635,8 @@ def generate_privileged_images(
             guidance_scale = defaults.get("guidance_scale")
         resolution = resolution or (preset_values.resolution if preset_values else None)
         _check_binning(pipeline, resolution, call_kwargs, defaults)
-        encoders = prompt_encoders(
-            pipeline, call_parameters(pipeline)[0], call_kwargs.get("max_sequence_length", defaults.get("max_sequence_length"))
-        )
+        max_sequence_length = call_kwargs.get("max_sequence_length", defaults.get("max_sequence_length"))
+        encoders = prompt_encoders(pipeline, call_parameters(pipeline)[0], max_sequence_length)
         optimisations = optimise_pipeline(pipeline, compile=compile)
 
         scheduler = getattr(pipeline, "scheduler", None)
