@@ -122,6 +122,8 @@ def test_flux_defaults_t5_reads_the_long_prompt_and_pipeline_kwargs(tmp_path, ca
     # A size Flux would round (to its 2x2 latent patches) is refused, not silently changed.
     with pytest.raises(ValueError, match=r"FluxPipeline generated 14x14 images where 15x15 were asked"):
         generate_privileged_images(prepared, pipeline, tmp_path / "odd", resolution=15, **OPTIONS)
+    assert not (tmp_path / "odd").exists()  # nothing written, so the corrected rerun is not refused
+    generate_privileged_images(prepared, pipeline, tmp_path / "odd", resolution=16, **OPTIONS)
 
 
 def test_sdxl_both_clips_cut_and_negative_prompt_encoded_once(tmp_path):

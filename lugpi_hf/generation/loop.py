@@ -43,6 +43,7 @@ from .prompts import (
 )
 from .storage import (
     DATA_DIR,
+    GENERATION_SETTINGS_FILE,
     IMAGE_FORMATS,
     RESIZE_FILTER,
     SPLIT_NAME,
@@ -685,27 +686,39 @@ def generate_privileged_images(
 
         # Every process checks (and raises) alike, so none is left waiting at a barrier.
         check_output_dir(output_dir, settings)
+        created = [path for path in (output_dir, output_dir / DATA_DIR) if not path.exists()]
+        created_manifest = not (output_dir / GENERATION_SETTINGS_FILE).exists()
         if state.is_main_process:
             remove_stale_temporaries(output_dir)
             write_manifest(output_dir, settings)
-        results = {
-            name: _generate_split(
-                split_dataset,
-                *columns[name],
-                pipeline,
-                output_dir,
-                name,
-                settings,
-                run,
-                batch_size=batch_size,
-                id_column=id_column,
-                prompt_column=prompt_column,
-                show_progress=show_progress,
-                num_workers=num_workers or _default_num_workers(state),
-                state=state,
-            )
-            for name, split_dataset in splits.items()
-        }
+        try:
+            results = {
+                name: _generate_split(
+                    split_dataset,
+                    *columns[name],
+                    pipeline,
+                    output_dir,
+                    name,
+                    settings,
+                    run,
+                    batch_size=batch_size,
+                    id_column=id_column,
+                    prompt_column=prompt_column,
+                    show_progress=show_progress,
+                    num_workers=num_workers or _default_num_workers(state),
+                    state=state,
+                )
+                for name, split_dataset in splits.items()
+            }
+        except BaseException:
+            # A run that fails before its first shard (a size the pipeline changes, a pipeline error) leaves nothing
+            # behind: its settings would otherwise refuse the corrected rerun.
+            if state.is_main_process and created_manifest and not list_shards(output_dir / DATA_DIR):
+                (output_dir / GENERATION_SETTINGS_FILE).unlink(missing_ok=True)
+                for path in reversed(created):
+                    if path.is_dir() and not any(path.iterdir()):
+                        path.rmdir()
+            raise
     if isinstance(dataset, datasets.DatasetDict):
         return datasets.DatasetDict(results)
     return results[split]
