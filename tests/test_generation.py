@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 import torch
 from diffusers import DPMSolverMultistepScheduler, StableDiffusionPipeline
-
 from generation_helpers import (
     FAST,
     REPO_ROOT,
@@ -23,6 +22,7 @@ from generation_helpers import (
     read_back,
     shard_files,
 )
+
 from lugpi_hf import cli
 from lugpi_hf.dataset_io import load_dataset_dict
 from lugpi_hf.generation import (
@@ -375,7 +375,12 @@ def mock_compile(compiled: list):
 
 
 def test_loading_through_auto_pipeline(pipeline, tmp_path):
-    from diffusers import DDPMScheduler, DDPMPipeline, StableDiffusionImg2ImgPipeline, UNet2DModel
+    from diffusers import (
+        DDPMPipeline,
+        DDPMScheduler,
+        StableDiffusionImg2ImgPipeline,
+        UNet2DModel,
+    )
 
     # A directory saved as the img2img pipeline of a text-to-image checkpoint loads as its text-to-image pipeline.
     img2img = StableDiffusionImg2ImgPipeline(**pipeline.components, requires_safety_checker=False)

@@ -4,13 +4,18 @@
 import logging
 from unittest import mock
 
+import datasets
 import pytest
 import torch
 from diffusers import FluxPipeline, StableDiffusion3Pipeline, StableDiffusionXLPipeline
-
-import datasets
 from generation_helpers import record_calls
-from lugpi_hf.generation import generate_privileged_images, read_generation_settings, tokenizer_limit, truncate_prompts
+
+from lugpi_hf.generation import (
+    generate_privileged_images,
+    read_generation_settings,
+    tokenizer_limit,
+    truncate_prompts,
+)
 from lugpi_hf.testing import (
     get_tiny_clip_tokenizer,
     get_tiny_flux_pipeline,
@@ -19,9 +24,8 @@ from lugpi_hf.testing import (
     get_tiny_t5_tokenizer,
 )
 
-
 # 120 words: CLIP reads 75 tokens of them, T5 all (one piece per word).
-LONG_PROMPT = " ".join((["the", "red", "castle", "by", "the", "sea", "at", "night", "and", "a", "dog", "cat"] * 10))
+LONG_PROMPT = " ".join(["the", "red", "castle", "by", "the", "sea", "at", "night", "and", "a", "dog", "cat"] * 10)
 OPTIONS = dict(num_inference_steps=2, image_size=None, image_format="png", show_progress=False)
 
 
@@ -118,6 +122,8 @@ def test_flux_defaults_t5_reads_the_long_prompt_and_pipeline_kwargs(tmp_path, ca
     # A size Flux would round (to its 2x2 latent patches) is refused, not silently changed.
     with pytest.raises(ValueError, match=r"FluxPipeline generated 14x14 images where 15x15 were asked"):
         generate_privileged_images(prepared, pipeline, tmp_path / "odd", resolution=15, **OPTIONS)
+    assert not (tmp_path / "odd").exists()  # nothing written, so the corrected rerun is not refused
+    generate_privileged_images(prepared, pipeline, tmp_path / "odd", resolution=16, **OPTIONS)
 
 
 def test_sdxl_both_clips_cut_and_negative_prompt_encoded_once(tmp_path):

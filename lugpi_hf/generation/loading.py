@@ -176,8 +176,10 @@ def optimise_pipeline(pipeline, *, compile: bool) -> list[str]:
     return done
 
 
-def prepare_pipeline(pipeline, given, *, preset: GenerationPreset | None, preset_name, torch_dtype, device, safety_checker):
-    """Load (`given` is a Hub id or directory) or adopt a pipeline object; return it and the name to record."""
+def prepare_pipeline(
+    pipeline, given, *, preset: GenerationPreset | None, preset_name, torch_dtype, device, safety_checker
+):
+    """Load the pipeline (`given` is a Hub id or directory) or adopt the object `pipeline`, on `device`."""
     if isinstance(given, (str, os.PathLike)):
         pipeline = load_text_to_image_pipeline(
             given, preset=preset_name, torch_dtype=torch_dtype, device=device, safety_checker=safety_checker

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import re
@@ -72,7 +73,10 @@ def prompt_encoders(pipeline, call_arguments: set[str], max_sequence_length: int
             continue
         if argument not in call_arguments:
             argument = "prompt"
-        encoders.append(PromptEncoder(name, argument, tokenizer, tokenizer_limit(tokenizer, max_sequence_length)))
+        limit = tokenizer_limit(tokenizer, max_sequence_length)
+        # A copy: prompts are cut in a background thread while the pipeline's own tokenizer runs, and a fast
+        # tokenizer's padding and truncation settings are state shared by every call.
+        encoders.append(PromptEncoder(name, argument, copy.deepcopy(tokenizer), limit))
     return encoders
 
 

@@ -176,15 +176,31 @@ class ShardWriter:
 
 
 def to_uint8(images: torch.Tensor, image_size: int | None) -> torch.Tensor:
-    """(B, 3, H, W) floats in [0, 1] to (B, H', W', 3) uint8, the shorter side resized to `image_size`."""
-    images = images.float()
+    """
+    (B, 3, H, W) floats in [0, 1] to (B, H', W', 3) uint8, the shorter side resized to `image_size` (bicubic,
+    antialiased). On an accelerator the resize runs in float before rounding; on CPU after it, on uint8 pixels, where
+    torch has a vectorised channels-last kernel about 10x faster (the two round differently by a few levels at most).
+    """
+    # diffusers' own conversion (`numpy_to_pil`): x * 255, rounded. `mul` copies: the pipeline's tensor is not ours.
+    size = None
     if image_size is not None and min(images.shape[-2:]) != image_size:
         height, width = images.shape[-2:]
         scale = image_size / min(height, width)
         size = (round(height * scale), round(width * scale))
-        images = torch.nn.functional.interpolate(images, size=size, mode="bicubic", antialias=True, align_corners=False)
-    # diffusers' own conversion (`numpy_to_pil`): x * 255, rounded. Out of place: the pipeline's tensor is not ours.
-    return (images * 255).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous()
+    if size is not None and images.device.type != "cpu":
+        images = torch.nn.functional.interpolate(images.float(), size=size, mode="bicubic", antialias=True)
+        size = None
+    if images.device.type == "cpu":
+        # One image at a time: a 3 MB temporary stays in cache, where a whole batch's 50 MB would not (6x faster).
+        pixels = torch.empty(images.shape, dtype=torch.uint8)
+        for index in range(images.shape[0]):
+            pixels[index].copy_(images[index].float().mul(255).round_().clamp_(0, 255))
+    else:
+        pixels = images.float().mul(255).round_().clamp_(0, 255).to(torch.uint8)
+    if size is not None:
+        pixels = pixels.contiguous(memory_format=torch.channels_last)
+        pixels = torch.nn.functional.interpolate(pixels, size=size, mode="bicubic", antialias=True)
+    return pixels.permute(0, 2, 3, 1).contiguous()
 
 
 def encode_images(pixels, image_format: str, jpeg_quality: int) -> list[bytes]:
