@@ -465,7 +465,7 @@ def test_trainer_script(pipeline_dir, tmp_path):
     finally:
         sys.path.pop(0)
     make_prepared(3).save_to_disk(tmp_path / "prepared")
-    (args,) = generate_images.make_parser().parse_args_into_dataclasses(
+    (args,) = generate_images.make_parser().parse_args_and_config(
         [
             "--dataset_name",
             str(tmp_path / "prepared"),

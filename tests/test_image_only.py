@@ -36,7 +36,7 @@ def test_train_image_only_script(kind, model_class, data, tmp_path):
     spec = importlib.util.spec_from_file_location("train_image_only", REPO_ROOT / "trainers" / "train_image_only.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    script_args, training_args = script.make_parser().parse_args_into_dataclasses(
+    script_args, training_args = script.make_parser().parse_args_and_config(
         ["--dataset_name", data, "--vision_model_name_or_path", str(base), "--output_dir", str(tmp_path / "out"),
          "--max_steps", "3", "--per_device_train_batch_size", "4", "--learning_rate", "1e-3", "--report_to", "none",
          "--use_cpu", "--save_strategy", "no", "--dataloader_pin_memory", "false"]

@@ -141,7 +141,7 @@ def test_push_to_hub_authenticates_with_the_protected_token(project, local_hub, 
     import textwrap
 
     from conftest import REPO_ROOT
-    from lugpi_hf.testing_hub import DEFAULT_USER
+    from hub_server import DEFAULT_USER
 
     repo_id = f"{DEFAULT_USER}/baseline"
     env = local_hub.env(tmp_path / "home")

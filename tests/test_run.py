@@ -157,7 +157,7 @@ def test_a_config_file_with_local_checkpoints_and_parquet_files(tmp_path):
         f"""
 dataset: {tmp_path / "reviews"}
 prepare: {{text_column: review, label_column: sentiment}}
-generation: {{generator: {models["generator"]}, num_inference_steps: 1, image_size: null, batch_size: 32}}
+generation: {{generator: {models["generator"]}, num_inference_steps: 1, image_size: 0, batch_size: 32}}
 teachers:
   clip: {{text_model: {models["text"]}, vision_model: {models["clip"]}, max_length: 64}}
 student_model: {models["text"]}

@@ -65,7 +65,7 @@ def _check_saved(output_dir, baseline_keys=None):
 
 def test_baseline_script_and_distill_script(project, tmp_path):
     baseline = load_script("train_baseline")
-    script_args, training_args = baseline.make_parser().parse_args_into_dataclasses(
+    script_args, training_args = baseline.make_parser().parse_args_and_config(
         ["--dataset_name", project["data"], "--student_model_name_or_path", project["base"],
          "--output_dir", str(tmp_path / "baseline"), *TRAIN_FLAGS]
     )  # fmt: skip
@@ -74,7 +74,7 @@ def test_baseline_script_and_distill_script(project, tmp_path):
     baseline_keys = _check_saved(tmp_path / "baseline")
 
     distill = load_script("distill_student")
-    script_args, training_args = distill.make_parser().parse_args_into_dataclasses(
+    script_args, training_args = distill.make_parser().parse_args_and_config(
         ["--dataset_name", project["data"], "--student_model_name_or_path", project["base"],
          "--teacher_cache", project["cache"], "--teacher_model_name_or_path", project["teacher"],
          "--alpha", "2", "--temperature", "4", "--logging_steps", "1", "--output_dir", str(tmp_path / "student"),
