@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from transformers.utils import logging
 from .arguments import TextImageDatasetArguments
 from .data_collator import ImageClassificationCollator, LugpiDistillationCollator, LugpiTextImageCollator
 from .dataset_io import check_label_names, config_label_names, label_names, load_split
+from .file_utils import atomic_path
 from .metrics import compute_classification_metrics
 from .prediction import predict
 from .redaction import redact_secrets
@@ -273,14 +273,8 @@ def plot_results(results: list[ModelEvaluation], path: str | os.PathLike, title:
 
 
 def _write_atomically(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic_path(path) as tmp:
+        write(str(tmp))
 
 
 def write_results(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -231,14 +230,9 @@ def render_model_card(info: LugpiCardInfo, config: PretrainedConfig) -> ModelCar
 
 
 def _write_text_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    from .file_utils import atomic_write
+
+    atomic_write(path, text)
 
 
 def save_model_card(info: LugpiCardInfo, config: PretrainedConfig, model_dir: str | os.PathLike) -> None:

@@ -112,10 +112,14 @@ def get_tiny_image_processor(kind: str = "vit"):
 
 
 def _labels_kwargs(num_labels: int, label_names: list[str] | None) -> dict:
+    from .arguments import label_kwargs
+
     names = label_names or [f"LABEL_{i}" for i in range(num_labels)]
     if len(names) != num_labels:
         raise ValueError(f"{len(names)} label names given for num_labels={num_labels}.")
-    return {"id2label": dict(enumerate(names)), "label2id": {name: i for i, name in enumerate(names)}}
+    kwargs = label_kwargs(names)
+    del kwargs["num_labels"]  # the callers pass num_labels themselves
+    return kwargs
 
 
 def get_tiny_teacher_config(
@@ -201,7 +205,8 @@ def make_toy_text_image_dataset(num_rows: int = 32, num_labels: int = 2, seed: i
     [`make_toy_text_dataset`] plus an `image` column tinted with the class colour, so that text and image each
     carry the label and a teacher can learn it.
     """
-    from datasets import Dataset, Image as ImageFeature
+    from datasets import Dataset
+    from datasets import Image as ImageFeature
 
     dataset = make_toy_text_dataset(num_rows, num_labels, seed)
     rng = np.random.default_rng(seed + 1)
