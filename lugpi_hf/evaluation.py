@@ -29,7 +29,7 @@ from transformers.utils import logging
 
 from .arguments import TextImageDatasetArguments
 from .data_collator import ImageClassificationCollator, LugpiDistillationCollator, LugpiTextImageCollator
-from .dataset_io import check_label_names, config_label_names, label_names, load_split
+from .dataset_io import check_label_names, config_label_names, label_names, load_split, require_columns
 from .file_utils import atomic_path
 from .metrics import compute_classification_metrics
 from .prediction import predict
@@ -170,12 +170,8 @@ def evaluate_model(
     attention share (see [`ModelEvaluation`]).
     """
     model, collator, columns = _load(group, model_name_or_path, text_column, image_column, max_length)
-    for column in [*columns, label_column]:
-        if column not in dataset.column_names:
-            raise ValueError(
-                f"{GROUPS[group]} model {model_name_or_path} reads the column {column!r}, which the dataset lacks "
-                f"(columns: {dataset.column_names})."
-            )
+    where = f"The test set of {GROUPS[group]} model {model_name_or_path}"
+    require_columns(dataset, [*columns, label_column], where=where)
     check_label_names(config_label_names(model.config), f"model {model_name_or_path}",
                       label_names(dataset, label_column), f"the dataset's {label_column!r} column")  # fmt: skip
     preprocess = None

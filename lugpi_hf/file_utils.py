@@ -6,18 +6,31 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+
 _HASH_BLOCK = 1 << 20
+# What the Hub accepts as a repository id: one or two parts, neither starting with '.' or '-'.
+_HUB_ID = re.compile(r"^(?![.-])[\w.-]+(/(?![.-])[\w.-]+)?$")
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, *, suffix: str = ".tmp", fsync: bool = False) -> Iterator[Path]:
     """
     A temporary path beside `path` to write to; renamed onto `path` when the block ends without an error and
     removed otherwise, so a reader never sees a half-written file.
+
+    Args:
+        path (`str` or `os.PathLike`):
+            The file to write.
+        suffix (`str`, *optional*, defaults to `".tmp"`):
+            How the temporary name ends (`.{name}.<random>{suffix}`), so a cleaner that looks for it finds it.
+        fsync (`bool`, *optional*, defaults to `False`):
+            Flush the file to disk before the rename, for data that is expensive to make again (generated shards):
+            after a power cut the name then holds either nothing or the whole file.
 
     Example:
 
@@ -28,19 +41,22 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     os.close(fd)
     try:
         yield Path(tmp)
+        if fsync:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
 
 
-def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
-    """Write `data` (text as UTF-8) to `path` all or nothing (see [`atomic_path`])."""
-    with atomic_path(path) as tmp:
+def atomic_write(path: str | os.PathLike, data: str | bytes, **kwargs) -> Path:
+    """Write `data` (text as UTF-8) to `path` all or nothing; `kwargs` go to [`atomic_path`]."""
+    with atomic_path(path, **kwargs) as tmp:
         if isinstance(data, str):
             tmp.write_text(data, encoding="utf-8")
         else:
@@ -58,11 +74,12 @@ def sha256_file(path: str | os.PathLike, digest=None) -> str:
 
 
 def is_hub_id(name: str | os.PathLike | None) -> bool:
-    """Whether `name` reads as a Hub repository id (`name` or `owner/name`) rather than a local path that exists."""
-    if not name:
-        return False
-    name = str(name)
-    return not os.path.isabs(name) and not os.path.exists(name) and name.count("/") <= 1 and not name.startswith(".")
+    """
+    Whether `name` reads as a Hub repository id (`name` or `owner/name`: letters, digits, `-`, `_`, `.`) and is not
+    a local path that exists. Only such a name belongs in a card's metadata or a Hub link; a local directory, an
+    absolute path or a description ("a local CSV") means nothing to a reader of the Hub.
+    """
+    return bool(name) and _HUB_ID.match(str(name)) is not None and not os.path.exists(name)
 
 
 __all__ = ["atomic_path", "atomic_write", "is_hub_id", "sha256_file"]

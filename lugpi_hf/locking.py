@@ -35,7 +35,6 @@ import json
 import os
 import socket
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -45,6 +44,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 from transformers.utils import logging
+
+from .file_utils import atomic_write
 
 
 logger = logging.get_logger(__name__)
@@ -118,11 +119,9 @@ def _write_owner(owner_file: Path, what: str) -> None:
         "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "what": what,
     }
-    # Written aside and renamed, so a refused process never reads half of it.
-    temporary = {"dir": owner_file.parent, "prefix": f"{owner_file.name}.", "suffix": OWNER_SUFFIX}
-    with tempfile.NamedTemporaryFile("w", delete=False, **temporary) as handle:
-        json.dump(owner, handle)
-    os.replace(handle.name, owner_file)
+    # Written aside and renamed, so a refused process never reads half of it; the temporary name ends like an owner
+    # file, so nothing that skips lock files (uploads, stage records) takes it for output.
+    atomic_write(owner_file, json.dumps(owner), suffix=OWNER_SUFFIX)
 
 
 def _describe(owner: dict[str, Any]) -> str:

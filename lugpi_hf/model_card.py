@@ -18,6 +18,7 @@ from huggingface_hub import EvalResult, ModelCard, ModelCardData
 from transformers import PretrainedConfig
 from transformers.utils import logging
 
+from .file_utils import is_hub_id
 from .hub import ModelFilesPushMixin
 
 
@@ -118,15 +119,8 @@ def framework_versions() -> dict[str, str]:
     return versions
 
 
-def _hub_dataset_id(dataset: str | None) -> str | None:
-    # A Hub dataset id ("imdb", "stanfordnlp/imdb") belongs in the metadata; a local path or a description does not.
-    if not dataset or os.path.isabs(dataset) or os.path.exists(dataset) or " " in dataset:
-        return None
-    return dataset
-
-
 def _eval_results(info: LugpiCardInfo) -> list[EvalResult] | None:
-    dataset_id = _hub_dataset_id(info.dataset)
+    dataset_id = _hub_id_or_none(info.dataset)
     # A local directory is named by its last part: its full path means nothing on the Hub.
     dataset_name = dataset_id or (Path(info.dataset).name if info.dataset and os.sep in info.dataset else info.dataset)
     results = []
@@ -175,10 +169,10 @@ def render_model_card(info: LugpiCardInfo, config: PretrainedConfig) -> ModelCar
     if info.kind not in ("teacher", "student"):
         raise ValueError(f"Model card kind must be 'teacher' or 'student', got {info.kind!r}.")
     label_names = [config.id2label[i] for i in sorted(config.id2label)]
-    base_model = _name_or_none(config.text_config if info.kind == "teacher" else config)
+    base_model = _hub_id_or_none((config.text_config if info.kind == "teacher" else config).name_or_path)
     tags = CARD_TAGS + ([info.kind] if info.kind == "teacher" else ["text-classification"])
     tags += [tag for tag in info.tags if tag not in tags]
-    dataset_id = _hub_dataset_id(info.dataset)
+    dataset_id = _hub_id_or_none(info.dataset)
     card_kwargs = {}
     if info.kind == "student":
         card_kwargs["pipeline_tag"] = "text-classification"
@@ -290,14 +284,14 @@ def load_card_info(model_dir: str | os.PathLike) -> LugpiCardInfo | None:
     return LugpiCardInfo(**json.loads(path.read_text()))
 
 
-def _name_or_none(config: PretrainedConfig) -> str | None:
-    # Only a Hub id belongs in `base_model`; a local directory means nothing to a reader of the Hub.
-    name = getattr(config, "name_or_path", "") or ""
-    return name if name and not os.path.isabs(name) and not os.path.exists(name) else None
+def _hub_id_or_none(name: str | None) -> str | None:
+    # Only a Hub id ("imdb", "distilbert-base-uncased") belongs in the metadata (`datasets`, `base_model`); a local
+    # path or a description means nothing to a reader of the Hub.
+    return name if is_hub_id(name) else None
 
 
 def _describe_encoder(config: PretrainedConfig) -> str:
-    name = _name_or_none(config)
+    name = _hub_id_or_none(config.name_or_path)
     shape = f"{config.model_type}, width {config.hidden_size}"
     return f"{name} ({shape})" if name else shape
 

@@ -5,7 +5,7 @@
 
 A stage whose directory holds a valid completion record (see `lugpi_hf.stages`) for the same settings and the
 same inputs is skipped; an interrupted, changed or corrupted one is redone. The `demo` preset runs everything
-offline on CPU with the tiny models of `lugpi_hf.testing` and a toy dataset the package makes itself; the paper
+offline on CPU with the tiny models of `lugpi_hf.demo` and a toy dataset the package makes itself; the paper
 presets (`imdb`, `20newsgroups`, `cwi-news`, `cwi-wikinews`) use the real checkpoints and hyper-parameters.
 """
 
@@ -82,7 +82,7 @@ class LugpiRunConfig:
 
     Args:
         dataset (`str`):
-            `"demo"` (the toy set from `lugpi_hf.testing`) or a name `lugpi_hf.data.load_lugpi_dataset` knows:
+            `"demo"` (the toy set from `lugpi_hf.demo`) or a name `lugpi_hf.data.load_lugpi_dataset` knows:
             `imdb`, `20newsgroups`, `cwi-news`, `cwi-wikinews`, a Hub id or a local file.
         data_dir (`str`, *optional*):
             Local copy of the dataset's original files (otherwise the Hub).
@@ -109,7 +109,7 @@ class LugpiRunConfig:
         eval_split (`str`, defaults to `"test"`):
             The split of the results table.
         demo (`bool`, defaults to `False`):
-            Build the tiny models of `lugpi_hf.testing` into the output directory and use them.
+            Build the tiny models of `lugpi_hf.demo` into the output directory and use them.
         seeds (`list[int]`, *optional*):
             Training seeds: prepare and generate run once, every training stage once per seed, and the results
             table gives mean ± std over the seeds and a paired bootstrap against the baseline. Defaults to
@@ -449,14 +449,14 @@ def _run_stages(config, output_dir, plan, report, prepare_args, config_settings)
     inference = {key: plan.training[key] for key in ("dataloader_num_workers", "bf16") if key in plan.training}
 
     if config.demo:
-        from .testing import save_tiny_checkpoints
+        from .demo import save_tiny_checkpoints
 
         stages["models"] = runner.stage("models", {"demo": True}, [], save_tiny_checkpoints)
     model_inputs = [stages["models"]] if config.demo else []
 
     def prepare(stage_dir: Path) -> None:
         if config.dataset == "demo":
-            from .testing import make_toy_demo_dataset
+            from .demo import make_toy_demo_dataset
 
             dataset = make_toy_demo_dataset()
         else:

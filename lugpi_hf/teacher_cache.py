@@ -24,7 +24,8 @@ from transformers.utils import logging
 
 from .arguments import TextImageDatasetArguments
 from .data_collator import LugpiTextImageCollator, teacher_signal_columns
-from .dataset_io import check_label_names, config_label_names, label_names, save_to_disk_atomic
+from .dataset_io import check_label_names, config_label_names, label_names, require_columns, save_to_disk_atomic
+from .file_utils import sha256_file
 from .outputs import check_replaceable
 from .prediction import predict
 
@@ -33,7 +34,6 @@ logger = logging.get_logger(__name__)
 
 CACHE_METADATA_NAME = "lugpi_teacher_cache.json"
 CACHE_FORMAT_VERSION = 1
-_HASH_CHUNK = 1 << 20
 
 
 def _checkpoint_directory(teacher_model_name_or_path: str | os.PathLike, revision: str | None) -> Path:
@@ -73,9 +73,7 @@ def teacher_fingerprint(teacher_model_name_or_path: str | os.PathLike, revision:
     digest = hashlib.sha256()
     for file in [config, *weights]:
         digest.update(file.name.encode())
-        with open(file, "rb") as handle:
-            while chunk := handle.read(_HASH_CHUNK):
-                digest.update(chunk)
+        sha256_file(file, digest)
     return digest.hexdigest()
 
 
@@ -173,8 +171,7 @@ class TeacherCache:
                 f"than the training set (fingerprint {dataset._fingerprint}); rebuild it on this dataset with "
                 "`lugpi cache-teacher`."
             )
-        if id_column not in dataset.column_names:
-            raise ValueError(f"The training set has no {id_column!r} column to look the {self.name} up by.")
+        require_columns(dataset, [id_column], where=f"The training set (looked up in the {self.name} by it)")
         position = {row_id: index for index, row_id in enumerate(self.dataset[self.metadata["id_column"]])}
         ids = list(dataset[id_column])
         missing = [row_id for row_id in ids if row_id not in position]
@@ -233,9 +230,7 @@ def build_teacher_cache(
         bf16 (`bool`, *optional*, defaults to `False`):
             Run the teacher under bf16 autocast (the cache stores float32).
     """
-    for column in (id_column, text_column, image_column):
-        if column not in dataset.column_names:
-            raise ValueError(f"The dataset has no {column!r} column (columns: {dataset.column_names}).")
+    require_columns(dataset, (id_column, text_column, image_column))
     ids = list(dataset[id_column])
     if len(set(ids)) != len(ids):
         seen, duplicates = set(), []

@@ -13,7 +13,7 @@ from transformers import AutoConfig
 
 import lugpi_hf  # noqa: F401  (registers the teacher's config)
 from lugpi_hf.dataset_io import load_dataset_dict
-from lugpi_hf.image_generation import make_generated_dataset_card, read_generation_settings
+from lugpi_hf.generation import make_generated_dataset_card, read_generation_settings
 from lugpi_hf.model_card import load_card_info, render_model_card
 
 
@@ -26,7 +26,7 @@ def main() -> None:
     here = Path(__file__).parent
     images_repo = f"{args.namespace}/{args.prefix}-images"
     # The demo's generator is a local directory; name what it is instead of where this machine kept it.
-    generator = "tiny random StableDiffusionPipeline (lugpi_hf.testing)"
+    generator = "tiny random StableDiffusionPipeline (lugpi_hf.demo)"
     teacher_repo = f"{args.namespace}/{args.prefix}-teacher-vit"
     for stage, repo_id, overrides in (
         ("teacher-vit", teacher_repo, {"dataset": images_repo, "generator": generator}),

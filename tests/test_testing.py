@@ -26,3 +26,35 @@ def test_toy_task_is_labelled_consistently():
     assert dataset.features["label"].names == ["positive", "negative", "neutral"]
     assert dataset["label"] == [0, 1, 2, 0, 1, 2]
     assert len(set(dataset["id"])) == 6
+
+
+def test_no_shipped_module_imports_the_test_helpers():
+    """The demo builds its models from `lugpi_hf.demo`; only tests (and benchmarks) import `lugpi_hf.testing`."""
+    import ast
+    from pathlib import Path
+
+    import lugpi_hf
+
+    package = Path(lugpi_hf.__file__).parent
+    importers = []
+    for path in sorted(package.rglob("*.py")):
+        if path.name == "testing.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level == 0 else [f"{'.' * node.level}{node.module or ''}"]
+                names += [alias.name for alias in node.names] if node.module in (None, "lugpi_hf") else []
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(name in ("lugpi_hf.testing", ".testing", "..testing", "testing") for name in names):
+                importers.append(str(path.relative_to(package)))
+    assert importers == []
+
+
+def test_the_testing_names_are_the_demos_objects():
+    from lugpi_hf import demo, testing
+
+    for name in ("get_tiny_tokenizer", "get_tiny_text_to_image_pipeline", "make_toy_demo_dataset", "TINY_WIDTH"):
+        assert getattr(testing, name) is getattr(demo, name)

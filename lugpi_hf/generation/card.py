@@ -9,16 +9,13 @@ from pathlib import Path
 
 import datasets
 
+from ..file_utils import is_hub_id
 from .presets import GENERATION_PRESETS
 from .storage import read_generation_settings
 
 
 DATASET_CARD_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "generated_dataset_card.md"
 _SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")]
-
-
-def _is_hub_id(name: str | None) -> bool:
-    return bool(name) and not os.path.isabs(name) and not os.path.exists(name) and name.count("/") == 1
 
 
 def _reproduce_command(settings: dict) -> str:
@@ -94,8 +91,10 @@ def make_generated_dataset_card(
         licence=settings.get("licence") or (preset.licence if preset else None),
         splits=splits,
         source_dataset=source_dataset,
-        source_dataset_url=f"https://huggingface.co/datasets/{source_dataset}" if _is_hub_id(source_dataset) else None,
-        generator_url=f"https://huggingface.co/{generator}" if _is_hub_id(generator) else None,
+        source_dataset_url=f"https://huggingface.co/datasets/{source_dataset}" if is_hub_id(source_dataset) else None,
+        # A pipeline passed as an object is named by its class ("StableDiffusionPipeline"), which reads like a
+        # one-part id; every generator on the Hub has an owner.
+        generator_url=f"https://huggingface.co/{generator}" if is_hub_id(generator) and "/" in generator else None,
         preset_description=preset.description if preset else None,
         command=_reproduce_command(settings),
     )

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 import torch
 from transformers.utils import logging
 
+from ..dataset_io import require_columns
 from ..stages import json_ready
 from .loading import (
     call_defaults,
@@ -81,9 +82,7 @@ def _where(dataset: datasets.Dataset, split: str) -> str:
 
 def _validate(dataset: datasets.Dataset, split: str, id_column: str, prompt_column: str) -> tuple[list, list]:
     where = _where(dataset, split)
-    for column in (id_column, prompt_column):
-        if column not in dataset.column_names:
-            raise ValueError(f"{where}: no {column!r} column (columns: {dataset.column_names}).")
+    require_columns(dataset, (id_column, prompt_column), where)
     for column in ("image", "seed"):
         if column in dataset.column_names:
             raise ValueError(

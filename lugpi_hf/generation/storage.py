@@ -26,6 +26,8 @@ import pyarrow.parquet as pq
 import torch
 from transformers.utils import logging
 
+from ..file_utils import atomic_path, atomic_write
+
 
 logger = logging.get_logger(__name__)
 
@@ -109,10 +111,7 @@ def write_manifest(output_dir: Path, settings: dict) -> None:
     manifest = output_dir / GENERATION_SETTINGS_FILE
     if manifest.is_file():
         return
-    output_dir.mkdir(parents=True, exist_ok=True)
-    tmp = output_dir / f".{GENERATION_SETTINGS_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps({"lugpi_hf_version": __version__, "settings": settings}, indent=2) + "\n")
-    os.replace(tmp, manifest)
+    atomic_write(manifest, json.dumps({"lugpi_hf_version": __version__, "settings": settings}, indent=2) + "\n")
 
 
 def remove_stale_temporaries(output_dir: Path) -> None:
@@ -161,17 +160,10 @@ class ShardWriter:
             pa.array(seeds, type=pa.int64()),
         ]
         table = pa.Table.from_arrays(columns, schema=self.schema)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         path = self.path(index)
-        tmp = self.data_dir / f".{path.name}.{os.getpid()}.tmp"
-        try:
+        with atomic_path(path, fsync=True) as tmp:
             # Row groups of 100 rows let the Hub's viewer and streaming readers page through images.
             pq.write_table(table, tmp, row_group_size=100)
-            with open(tmp, "rb+") as handle:
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
         return path
 
 
