@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import shutil
 import uuid
@@ -173,6 +174,43 @@ def require_columns(dataset: datasets.Dataset, columns, where: str = "The datase
             raise ValueError(f"{where} has no {column!r} column (columns: {dataset.column_names}).")
 
 
+def rows_fingerprint(dataset: datasets.Dataset, columns: list[str], batch_size: int = 1024) -> str:
+    """
+    The sha256 of the rows' values in `columns` (image bytes included), whatever their order and wherever the files
+    are: each row is hashed on its own and the sorted row hashes are hashed together. `datasets`' own `_fingerprint`
+    is not that: for Parquet shards it follows their paths and modification times, so a copied or moved run
+    directory, or another spelling of the same path, would look like another dataset.
+    """
+    require_columns(dataset, columns)
+    table = dataset.select_columns(list(columns)).with_format("arrow")
+    row_hashes = []
+    for batch in table.iter(batch_size=batch_size):
+        values = [batch.column(name).to_pylist() for name in columns]
+        for row in zip(*values):
+            digest = hashlib.sha256()
+            for value in row:
+                _hash_value(digest, value)
+            row_hashes.append(digest.digest())
+    digest = hashlib.sha256()
+    for row_hash in sorted(row_hashes):
+        digest.update(row_hash)
+    return digest.hexdigest()
+
+
+def _hash_value(digest, value) -> None:
+    # Length-prefixed, so that no two different rows feed the same bytes; an image is {"bytes", "path"}.
+    if isinstance(value, dict):
+        if value.get("bytes") is not None:
+            value = {"bytes": value["bytes"]}  # an embedded image's `path` is only the name it once had
+        for key in sorted(value):
+            _hash_value(digest, key)
+            _hash_value(digest, value[key])
+        return
+    data = value if isinstance(value, bytes) else repr(value).encode()
+    digest.update(b"%c%d:" % (98 if isinstance(value, bytes) else 118, len(data)))
+    digest.update(data)
+
+
 def label_names(dataset: datasets.Dataset, label_column: str = "label") -> list[str]:
     """The class names of `label_column`: a `ClassLabel`'s names, or the sorted distinct values as strings."""
     require_columns(dataset, [label_column])
@@ -264,5 +302,6 @@ __all__ = [
     "load_dataset_dict",
     "load_split",
     "require_columns",
+    "rows_fingerprint",
     "save_to_disk_atomic",
 ]

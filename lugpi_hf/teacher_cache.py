@@ -24,7 +24,14 @@ from transformers.utils import logging
 
 from .arguments import TextImageDatasetArguments
 from .data_collator import LugpiTextImageCollator, teacher_signal_columns
-from .dataset_io import check_label_names, config_label_names, label_names, require_columns, save_to_disk_atomic
+from .dataset_io import (
+    check_label_names,
+    config_label_names,
+    label_names,
+    require_columns,
+    rows_fingerprint,
+    save_to_disk_atomic,
+)
 from .file_utils import sha256_file
 from .outputs import check_replaceable
 from .prediction import predict
@@ -33,7 +40,8 @@ from .prediction import predict
 logger = logging.get_logger(__name__)
 
 CACHE_METADATA_NAME = "lugpi_teacher_cache.json"
-CACHE_FORMAT_VERSION = 1
+# 2: the dataset is identified by its rows' content (`rows_fingerprint`), not by `datasets`' `_fingerprint`.
+CACHE_FORMAT_VERSION = 2
 
 
 def _checkpoint_directory(teacher_model_name_or_path: str | os.PathLike, revision: str | None) -> Path:
@@ -88,8 +96,9 @@ class TeacherCache:
             Columns: the id column, `teacher_logits` (`num_labels` floats) and `teacher_embedding` (the teacher
             embedding e_T, `embedding_size` floats).
         metadata (`dict`):
-            `teacher`, `teacher_fingerprint`, `dataset_fingerprint`, `id_column`, `label_names`,
-            `embedding_size`, `num_rows`, `format_version`.
+            `teacher`, `teacher_fingerprint`, `dataset_fingerprint` (the [`rows_fingerprint`] of the id, text and
+            image columns), `text_fingerprint` (of the id and text columns), `id_column`, `text_column`,
+            `image_column`, `label_names`, `embedding_size`, `num_rows`, `format_version`.
         path (`str`, *optional*):
             The directory it was loaded from, for error messages.
 
@@ -165,13 +174,19 @@ class TeacherCache:
         and covers every id.
         """
         id_column = id_column or self.metadata["id_column"]
-        if self.metadata["dataset_fingerprint"] != dataset._fingerprint:
+        # The rows the teacher read, compared by content; a text-only training set (the student needs no image
+        # once the teacher's outputs are cached) is compared on its ids and texts.
+        text_column, image_column = self.metadata["text_column"], self.metadata["image_column"]
+        if image_column in dataset.column_names:
+            columns, recorded = [id_column, text_column, image_column], self.metadata["dataset_fingerprint"]
+        else:
+            columns, recorded = [id_column, text_column], self.metadata["text_fingerprint"]
+        require_columns(dataset, columns, where=f"The training set (looked up in the {self.name})")
+        if rows_fingerprint(dataset, columns) != recorded:
             raise ValueError(
-                f"{self.name} was built from another dataset (fingerprint {self.metadata['dataset_fingerprint']}) "
-                f"than the training set (fingerprint {dataset._fingerprint}); rebuild it on this dataset with "
-                "`lugpi cache-teacher`."
+                f"{self.name} was built from another dataset than the training set (their {', '.join(columns)} "
+                "columns differ); rebuild it on this dataset with `lugpi cache-teacher`."
             )
-        require_columns(dataset, [id_column], where=f"The training set (looked up in the {self.name} by it)")
         position = {row_id: index for index, row_id in enumerate(self.dataset[self.metadata["id_column"]])}
         ids = list(dataset[id_column])
         missing = [row_id for row_id in ids if row_id not in position]
@@ -280,9 +295,12 @@ def build_teacher_cache(
         "teacher": str(teacher_model_name_or_path),
         "teacher_revision": revision,
         "teacher_fingerprint": teacher_fingerprint(teacher_model_name_or_path, revision),
-        "dataset_fingerprint": dataset._fingerprint,
+        "dataset_fingerprint": rows_fingerprint(dataset, [id_column, text_column, image_column]),
+        "text_fingerprint": rows_fingerprint(dataset, [id_column, text_column]),
         "num_rows": len(ids),
         "id_column": id_column,
+        "text_column": text_column,
+        "image_column": image_column,
         "label_names": names,
         "embedding_size": int(embeddings.shape[-1]),
     }

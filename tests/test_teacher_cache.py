@@ -10,7 +10,7 @@ import torch
 
 from lugpi_hf.cli import main as cli_main
 from lugpi_hf.data_collator import LugpiTextImageCollator
-from lugpi_hf.dataset_io import load_dataset_dict
+from lugpi_hf.dataset_io import load_dataset_dict, rows_fingerprint
 from lugpi_hf.teacher_cache import (
     CACHE_METADATA_NAME,
     TeacherCache,
@@ -51,7 +51,8 @@ def test_cache_holds_the_eval_mode_teacher_outputs_per_id(cache, teacher_dir, to
         torch.testing.assert_close(torch.tensor(list(cache.dataset[column])), value, rtol=1e-4, atol=1e-5)
     assert cache.metadata["label_names"] == ["positive", "negative"]
     assert cache.metadata["embedding_size"] == 40
-    assert cache.metadata["dataset_fingerprint"] == toy._fingerprint
+    assert cache.metadata["dataset_fingerprint"] == rows_fingerprint(toy, ["id", "text", "image"])
+    assert cache.metadata["text_fingerprint"] == rows_fingerprint(toy, ["id", "text"])
     assert cache.metadata["teacher_fingerprint"] == teacher_fingerprint(teacher_dir)
 
 
@@ -113,9 +114,9 @@ def test_an_interrupted_save_leaves_the_earlier_cache(cache, tmp_path, monkeypat
 
 def test_attach_by_id_in_any_order(cache, toy):
     shuffled = toy.shuffle(seed=3)
-    # A cache of the shuffled split (same rows, another fingerprint) is looked up by id.
-    cache_of_shuffled = TeacherCache(cache.dataset, {**cache.metadata, "dataset_fingerprint": shuffled._fingerprint})
-    attached = attach_teacher_caches(shuffled, [cache_of_shuffled, cache_of_shuffled])
+    # The same rows in another order (another `_fingerprint` for `datasets`) are the same rows: looked up by id.
+    assert shuffled._fingerprint != toy._fingerprint
+    attached = attach_teacher_caches(shuffled, [cache, cache])
     by_id = {row["id"]: row["teacher_logits"] for row in cache.dataset}
     for row in attached:
         assert row["teacher_logits"] == by_id[row["id"]] == row["teacher_logits_1"]
@@ -184,3 +185,32 @@ def test_a_classifier_without_embedding_is_refused(toy, tmp_path):
     get_tiny_processor().save_pretrained(tmp_path / "student")
     with pytest.raises(ValueError, match="has no `embedding`"):
         build_teacher_cache(tmp_path / "student", toy.select(range(4)), device="cpu")
+
+
+def test_the_cache_follows_the_rows_not_where_their_files_are(cache, toy, tmp_path):
+    """Parquet shards copied elsewhere (another path, other modification times: another `_fingerprint`) match."""
+    (tmp_path / "here").mkdir()
+    toy.to_parquet(tmp_path / "here" / "train-00000-of-00001.parquet")
+    shutil.copytree(tmp_path / "here", tmp_path / "moved")
+    here, moved = (load_dataset_dict(tmp_path / name)["train"] for name in ("here", "moved"))
+    assert here._fingerprint != moved._fingerprint
+    for split in (here, moved):
+        attached = attach_teacher_caches(split, [cache])
+        assert attached["teacher_logits"] == cache.dataset["teacher_logits"]
+
+
+def test_a_text_only_training_set_is_checked_on_ids_and_texts(cache, toy):
+    # Once the teacher's outputs are cached the student needs no image.
+    attached = attach_teacher_caches(toy.remove_columns("image"), [cache])
+    assert attached["teacher_embedding"] == cache.dataset["teacher_embedding"]
+    changed_text = toy.remove_columns("image").map(lambda row, i: {"text": row["text"] + " x" * (i == 3)},
+                                                   with_indices=True)  # fmt: skip
+    with pytest.raises(ValueError, match="built from another dataset .*id, text columns differ"):
+        attach_teacher_caches(changed_text, [cache])
+
+
+def test_other_images_for_the_same_texts_are_another_dataset(cache, toy):
+    other_images = make_toy_text_image_dataset(12, seed=0).cast_column("image", datasets.Image())
+    flipped = other_images.map(lambda row: {"image": row["image"].transpose(0)})
+    with pytest.raises(ValueError, match="id, text, image columns differ"):
+        attach_teacher_caches(flipped, [cache])
