@@ -192,13 +192,30 @@ def get_tiny_clip_tokenizer():
     return CLIPTokenizer(vocab=vocab, merges=merges, model_max_length=TINY_GENERATOR_MAX_TOKENS)
 
 
+def get_tiny_vae(**overrides):
+    """diffusers' dummy Stable Diffusion VAE (two blocks, 4 latent channels: 2x downsampling), seeded."""
+    from diffusers import AutoencoderKL
+
+    torch.manual_seed(0)
+    return AutoencoderKL(
+        block_out_channels=[4, 8],
+        in_channels=3,
+        out_channels=3,
+        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
+        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"],
+        latent_channels=4,
+        norm_num_groups=2,
+        **overrides,
+    )
+
+
 def get_tiny_text_to_image_pipeline():
     """
     A tiny `StableDiffusionPipeline` (UNet, VAE and CLIP text encoder of width 32 or less, DDIM scheduler),
     built offline from configs as diffusers' `get_dummy_components()` does: `torch.manual_seed(0)` before each
     part, so two calls give identical pipelines. Its default output is 32x32 images; 2 steps take milliseconds.
     """
-    from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+    from diffusers import DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
 
     tokenizer = get_tiny_clip_tokenizer()
@@ -223,16 +240,7 @@ def get_tiny_text_to_image_pipeline():
         set_alpha_to_one=False,
         steps_offset=1,
     )
-    torch.manual_seed(0)
-    vae = AutoencoderKL(
-        block_out_channels=[4, 8],
-        in_channels=3,
-        out_channels=3,
-        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
-        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"],
-        latent_channels=4,
-        norm_num_groups=2,
-    )
+    vae = get_tiny_vae()
     torch.manual_seed(0)
     text_encoder = CLIPTextModel(
         CLIPTextConfig(

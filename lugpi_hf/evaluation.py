@@ -30,7 +30,7 @@ from transformers.utils import logging
 from .arguments import TextImageDatasetArguments
 from .data_collator import ImageClassificationCollator, LugpiDistillationCollator, LugpiTextImageCollator
 from .dataset_io import check_label_names, config_label_names, label_names, load_split, require_columns
-from .file_utils import atomic_path
+from .file_utils import atomic_path, atomic_write
 from .metrics import compute_classification_metrics
 from .prediction import predict
 from .redaction import redact_secrets
@@ -268,11 +268,6 @@ def plot_results(results: list[ModelEvaluation], path: str | os.PathLike, title:
     plt.close(fig)
 
 
-def _write_atomically(path: Path, write) -> None:
-    with atomic_path(path) as tmp:
-        write(str(tmp))
-
-
 def write_results(
     results: list[ModelEvaluation],
     output_dir: str | os.PathLike,
@@ -290,9 +285,10 @@ def write_results(
     output_dir.mkdir(parents=True, exist_ok=True)
     paths = {kind: output_dir / name for kind, name in RESULTS_NAMES.items()}
     payload = {**(metadata or {}), "title": title, "results": [asdict(result) for result in _sorted(results)]}
-    _write_atomically(paths["markdown"], lambda tmp: Path(tmp).write_text(results_markdown(results, title)))
-    _write_atomically(paths["json"], lambda tmp: Path(tmp).write_text(json.dumps(payload, indent=2) + "\n"))
-    _write_atomically(paths["chart"], lambda tmp: plot_results(results, tmp, title))
+    atomic_write(paths["markdown"], results_markdown(results, title))
+    atomic_write(paths["json"], json.dumps(payload, indent=2) + "\n")
+    with atomic_path(paths["chart"]) as tmp:
+        plot_results(results, tmp, title)
     return paths
 
 
@@ -441,7 +437,8 @@ def write_predictions(predictions: list[ExamplePredictions], path: str | os.Path
     table = pa.table(columns, schema=schema)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, lambda tmp: pq.write_table(table, tmp))
+    with atomic_path(path) as tmp:
+        pq.write_table(table, str(tmp))
     return path
 
 
@@ -672,9 +669,10 @@ def write_seed_results(
     if image_attention:
         payload["image_attention_share"] = image_attention
     table = seed_results_markdown(summaries, title, image_attention)
-    _write_atomically(paths["markdown"], lambda tmp: Path(tmp).write_text(table))
-    _write_atomically(paths["json"], lambda tmp: Path(tmp).write_text(json.dumps(payload, indent=2) + "\n"))
-    _write_atomically(paths["chart"], lambda tmp: plot_seed_results(summaries, tmp, title))
+    atomic_write(paths["markdown"], table)
+    atomic_write(paths["json"], json.dumps(payload, indent=2) + "\n")
+    with atomic_path(paths["chart"]) as tmp:
+        plot_seed_results(summaries, tmp, title)
     return paths
 
 

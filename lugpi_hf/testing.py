@@ -35,6 +35,7 @@ from .demo import (  # noqa: F401
     get_tiny_text_config,
     get_tiny_text_to_image_pipeline,
     get_tiny_tokenizer,
+    get_tiny_vae,
     get_tiny_vision_config,
     get_tiny_vocab,
     make_toy_demo_dataset,
@@ -300,7 +301,7 @@ def get_tiny_sdxl_pipeline():
     A tiny `StableDiffusionXLPipeline` (two CLIP text encoders, UNet with text-time conditioning), from diffusers'
     dummy components with the local CLIP tokenizer for both encoders; 64x64 images by default, 32x32 work.
     """
-    from diffusers import AutoencoderKL, EulerDiscreteScheduler, StableDiffusionXLPipeline, UNet2DConditionModel
+    from diffusers import EulerDiscreteScheduler, StableDiffusionXLPipeline, UNet2DConditionModel
     from transformers import CLIPTextModel, CLIPTextModelWithProjection
 
     tokenizer = get_tiny_clip_tokenizer()
@@ -326,17 +327,7 @@ def get_tiny_sdxl_pipeline():
     scheduler = EulerDiscreteScheduler(
         beta_start=0.00085, beta_end=0.012, steps_offset=1, beta_schedule="scaled_linear", timestep_spacing="leading"
     )
-    torch.manual_seed(0)
-    vae = AutoencoderKL(
-        block_out_channels=[4, 8],
-        in_channels=3,
-        out_channels=3,
-        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
-        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"],
-        latent_channels=4,
-        norm_num_groups=2,
-        sample_size=128,
-    )
+    vae = get_tiny_vae(sample_size=128)
     torch.manual_seed(0)
     text_encoder = CLIPTextModel(_tiny_clip_text_config(tokenizer))
     torch.manual_seed(0)

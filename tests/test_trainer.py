@@ -12,7 +12,8 @@ from safetensors.torch import load_file
 from transformers import DistilBertTokenizer
 
 from conftest import free_port
-from lugpi_hf.teacher_cache import TeacherCache, build_teacher_cache
+from lugpi_hf.dataset_io import rows_fingerprint
+from lugpi_hf.teacher_cache import CACHE_FORMAT_VERSION, TeacherCache, build_teacher_cache
 from lugpi_hf.testing import (
     TEXT_CLASSIFIER_TYPES,
     get_tiny_processor,
@@ -132,9 +133,11 @@ def _informed_cache(toy, path):
             }
         ),
         metadata={
-            "format_version": 1, "teacher": "informed", "teacher_fingerprint": "0" * 64,
-            "dataset_fingerprint": toy._fingerprint, "id_column": "id", "label_names": ["positive", "negative"],
-            "embedding_size": TEACHER_WIDTH, "num_rows": len(toy),
+            "format_version": CACHE_FORMAT_VERSION, "teacher": "informed", "teacher_fingerprint": "0" * 64,
+            "dataset_fingerprint": rows_fingerprint(toy, ["id", "text", "image"]),
+            "text_fingerprint": rows_fingerprint(toy, ["id", "text"]), "id_column": "id", "text_column": "text",
+            "image_column": "image", "label_names": ["positive", "negative"], "embedding_size": TEACHER_WIDTH,
+            "num_rows": len(toy),
         },
     )  # fmt: skip
     cache.save_to_disk(path)
