@@ -165,7 +165,7 @@ class LugpiRunConfig:
                                           exclude=_RUN_SETS["distillation"])  # fmt: skip
         # The dataclasses' own checks (ranges, combinations) too, on the stages that need no hardware to build.
         with _config_errors(f"{where}: prepare"):
-            _section_types("prepare")[0](dataset_name=self.dataset, **self.prepare)
+            _section_types("prepare")[0](dataset_name=self.dataset, data_dir=self.data_dir, **self.prepare)
         with _config_errors(f"{where}: generation"):
             _section_types("generation")[0](dataset_name="prepared", output_dir="generated", **self.generation)
         for name, teacher in self.teachers.items():
@@ -621,6 +621,8 @@ class RunArguments:
             config.training = {**config.training, "num_train_epochs": self.epochs}
         if self.seeds:
             config.seeds = list(self.seeds)
+        if self.data_dir is not None or self.epochs is not None:
+            config.check("the run configuration with the command line's overrides")
         return config, Path(self.output_dir or Path("lugpi-output") / name)
 
 
