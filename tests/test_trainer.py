@@ -446,9 +446,11 @@ def test_two_process_cpu_training(tmp_path, cache_dir):
                 processing_class=get_tiny_tokenizer(),
             )
             trainer.train()
-            print("RESULT", json.dumps({{"world_size": trainer.args.world_size, "rank": os.environ["RANK"],
-                                        "wrapped": type(trainer.model_wrapped).__name__,
-                                        "logs": trainer.state.log_history[:2]}}), flush=True)
+            # One file per rank: the two processes' stdout lines can interleave in the pipe.
+            with open(os.path.join({str(tmp_path)!r}, f"rank-{{os.environ['RANK']}}.json"), "w") as file:
+                json.dump({{"world_size": trainer.args.world_size, "rank": os.environ["RANK"],
+                           "wrapped": type(trainer.model_wrapped).__name__, "logs": trainer.state.log_history[:2]}},
+                          file)
             """
         )
     )
@@ -458,7 +460,7 @@ def test_two_process_cpu_training(tmp_path, cache_dir):
     assert result.returncode == 0, result.stderr[-4000:]
     import json
 
-    results = [json.loads(line.split("RESULT ", 1)[1]) for line in result.stdout.splitlines() if "RESULT " in line]
+    results = [json.loads(path.read_text()) for path in sorted(tmp_path.glob("rank-*.json"))]
     assert sorted(r["rank"] for r in results) == ["0", "1"]
     for r in results:
         assert r["world_size"] == 2 and r["wrapped"] == "DistributedDataParallel"
