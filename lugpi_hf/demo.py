@@ -192,6 +192,24 @@ def get_tiny_clip_tokenizer():
     return CLIPTokenizer(vocab=vocab, merges=merges, model_max_length=TINY_GENERATOR_MAX_TOKENS)
 
 
+def get_tiny_clip_text_config(tokenizer, **overrides):
+    """The tiny generators' CLIP text encoder (width 32, 2 layers) over `tokenizer`'s vocabulary."""
+    from transformers import CLIPTextConfig
+
+    settings = {
+        "bos_token_id": tokenizer.bos_token_id,
+        "eos_token_id": tokenizer.eos_token_id,
+        "pad_token_id": tokenizer.pad_token_id,
+        "hidden_size": TINY_WIDTH,
+        "intermediate_size": 37,
+        "num_attention_heads": 4,
+        "num_hidden_layers": 2,
+        "max_position_embeddings": TINY_GENERATOR_MAX_TOKENS,
+        "vocab_size": len(tokenizer),
+    }
+    return CLIPTextConfig(**{**settings, **overrides})
+
+
 def get_tiny_vae(**overrides):
     """diffusers' dummy Stable Diffusion VAE (two blocks, 4 latent channels: 2x downsampling), seeded."""
     from diffusers import AutoencoderKL
@@ -216,7 +234,7 @@ def get_tiny_text_to_image_pipeline():
     part, so two calls give identical pipelines. Its default output is 32x32 images; 2 steps take milliseconds.
     """
     from diffusers import DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
-    from transformers import CLIPTextConfig, CLIPTextModel
+    from transformers import CLIPTextModel
 
     tokenizer = get_tiny_clip_tokenizer()
     torch.manual_seed(0)
@@ -242,19 +260,7 @@ def get_tiny_text_to_image_pipeline():
     )
     vae = get_tiny_vae()
     torch.manual_seed(0)
-    text_encoder = CLIPTextModel(
-        CLIPTextConfig(
-            bos_token_id=tokenizer.bos_token_id,
-            eos_token_id=tokenizer.eos_token_id,
-            pad_token_id=tokenizer.pad_token_id,
-            hidden_size=TINY_WIDTH,
-            intermediate_size=37,
-            num_attention_heads=4,
-            num_hidden_layers=2,
-            max_position_embeddings=TINY_GENERATOR_MAX_TOKENS,
-            vocab_size=len(tokenizer),
-        )
-    )
+    text_encoder = CLIPTextModel(get_tiny_clip_text_config(tokenizer))
     return StableDiffusionPipeline(
         unet=unet,
         scheduler=scheduler,

@@ -30,6 +30,7 @@ from .demo import (  # noqa: F401
     TINY_WIDTH,
     VISION_KINDS,
     get_tiny_clip_config,
+    get_tiny_clip_text_config,
     get_tiny_clip_tokenizer,
     get_tiny_image_processor,
     get_tiny_text_config,
@@ -236,24 +237,9 @@ def get_tiny_t5_tokenizer():
     )
 
 
-def _tiny_clip_text_config(tokenizer, **overrides):
-    from transformers import CLIPTextConfig
-
-    kwargs = dict(
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        hidden_size=TINY_WIDTH,
-        intermediate_size=37,
-        num_attention_heads=4,
-        num_hidden_layers=2,
-        max_position_embeddings=TINY_GENERATOR_MAX_TOKENS,
-        vocab_size=len(tokenizer),
-        hidden_act="gelu",
-        projection_dim=TINY_WIDTH,
-    )
-    kwargs.update(overrides)
-    return CLIPTextConfig(**kwargs)
+def _tiny_clip_text_config(tokenizer):
+    # diffusers' SDXL / SD3 / Flux dummy text encoders: the demo generator's, with GELU and a projection.
+    return get_tiny_clip_text_config(tokenizer, hidden_act="gelu", projection_dim=TINY_WIDTH)
 
 
 def _tiny_t5_encoder(tokenizer):
