@@ -22,7 +22,9 @@ import numpy as np
 import torch
 from PIL import Image
 from transformers import AutoImageProcessor, AutoTokenizer, BatchFeature, ProcessorMixin
+from transformers.image_utils import ImageInput
 from transformers.processing_utils import ProcessingKwargs
+from transformers.tokenization_utils_base import PreTokenizedInput, TextInput
 
 
 class LugpiProcessorKwargs(ProcessingKwargs, total=False):
@@ -94,7 +96,12 @@ class LugpiProcessor(ProcessorMixin):
             valid |= set(getattr(getattr(processor, "valid_kwargs", None), "__annotations__", {}))
         return valid
 
-    def __call__(self, text=None, images=None, **kwargs) -> BatchFeature:
+    def __call__(
+        self,
+        text: TextInput | PreTokenizedInput | list[TextInput] | list[PreTokenizedInput] | None = None,
+        images: ImageInput | None = None,
+        **kwargs,
+    ) -> BatchFeature:
         """
         Tokenize `text` and/or preprocess `images` (a `PIL.Image`, array or tensor, or a list, tuple or `datasets`
         column of them). Token type ids are left out unless asked for (`return_token_type_ids=True`): DistilBERT,

@@ -228,7 +228,8 @@ def test_from_text_vision_pretrained_real_checkpoints():
 
 # --- transformers-style behaviour (issue 11). transformers' own common suite (ModelTesterMixin, ConfigTester,
 # ProcessorTesterMixin of the installed version, from its sdist, with a ViT and a CLIP vision tower both projected)
-# is run by hand, not vendored; every test that applies passes. Those it skips and that cannot apply to a head-only
+# is run by hand with utils/common_suite/run.sh (its README has the latest result), not vendored; every test that
+# applies passes. Those it skips and that cannot apply to a head-only
 # composite teacher:
 # - test_torch_save_load: loads the state dict of the model's `AutoModel` base into the head; the teacher has no
 #   base class (LugpiConfig is not in MODEL_MAPPING): its base parts are two encoders that transformers tests.
