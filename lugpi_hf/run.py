@@ -44,7 +44,7 @@ _RUN_SETS = {
     "prepare": ("dataset_name", "dataset_config", "output_dir", "data_dir", "overwrite"),
     "generation": ("dataset_name", "dataset_config", "output_dir", "splits", "push_to_hub", "hub_dataset_id",
                    "hub_private_repo"),
-    "teachers": ("dataset_name", "dataset_config", "generator"),
+    "teachers": ("dataset_name", "dataset_config", "generator", "dataset_card_name"),
     "training": ("output_dir",),
     "distillation": ("output_dir", "teacher_cache", "teacher_model_name_or_path"),
 }  # fmt: skip
@@ -401,13 +401,20 @@ def run_lugpi(
     if generation.get("generator"):
         generation["generator"] = resolve(generation["generator"])
     plan.add("generate", "generate", {**generation, "dataset_name": str(prepared_dir), "output_dir": str(generated_dir)})
+    # The cards name the dataset the run prepared (a paper dataset by its Hub id), not the generate/dataset folder.
+    from .data import HUB_DATASET_IDS
+
+    card_dataset = HUB_DATASET_IDS.get(config.dataset, config.dataset)
+    if config.dataset == "demo":
+        card_dataset = "lugpi demo (toy)"  # no Hub dataset of that name to link
     student = {"dataset_name": str(generated_dir), "student_model_name_or_path": resolve(config.student_model),
-               "test_split": config.eval_split}  # fmt: skip
+               "test_split": config.eval_split, "dataset_card_name": card_dataset}  # fmt: skip
     for seed in plan.seeds:
         for name, teacher in config.teachers.items():
             teacher_values = {
                 **teacher,
                 "dataset_name": str(generated_dir),
+                "dataset_card_name": card_dataset,
                 "test_split": config.eval_split,  # so that the card's model-index shows the test scores
                 "text_model_name_or_path": resolve(teacher["text_model_name_or_path"]),
                 "vision_model_name_or_path": resolve(teacher["vision_model_name_or_path"]),

@@ -43,6 +43,11 @@ class StudentScriptArguments(TrainingDataArguments):
             "help": "Pretrained text encoder of the student and the baseline (hub id or directory).",
         },
     )
+    dataset_card_name: str | None = field(
+        default=None,
+        metadata={"help": "The dataset as the model card names it (default: --dataset_name; a local path by its last "
+                  "part). `lugpi run` gives the dataset it prepared, not its generate/dataset directory."},  # fmt: skip
+    )
 
 
 def load_student(name_or_path: str, names: list[str], **kwargs):
@@ -88,7 +93,7 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
         compute_metrics=compute_classification_metrics,
     )
     if distill:
-        trainer = LugpiDistillationTrainer(**kwargs, card_metadata={"dataset": script_args.dataset_name})
+        trainer = LugpiDistillationTrainer(**kwargs, card_metadata={"dataset": script_args.dataset_card_name or script_args.dataset_name})
     else:
         # The collator reads the raw text column, which is not an argument of the model's forward; keeping only
         # what it reads spares decoding the images of a generated dataset.

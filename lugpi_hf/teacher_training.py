@@ -53,6 +53,11 @@ class LugpiTeacherArguments(TrainingDataArguments):
     generator: str | None = field(
         default=None, metadata={"help": "The text-to-image model that generated the images, for the model card."}
     )
+    dataset_card_name: str | None = field(
+        default=None,
+        metadata={"help": "The dataset as the model card names it (default: --dataset_name; a local path by its last "
+                  "part). `lugpi run` gives the dataset it prepared, not its generate/dataset directory."},  # fmt: skip
+    )
 
 
 class LugpiTeacherTrainer(LugpiModelCardMixin, Trainer):
@@ -115,7 +120,7 @@ def train_teacher(args: LugpiTeacherArguments, training_args: TrainingArguments)
         processing_class=processor,
         compute_metrics=compute_classification_metrics,
         card_metadata={
-            "dataset": args.dataset_name,
+            "dataset": args.dataset_card_name or args.dataset_name,
             "generator": args.generator,
         },
     )

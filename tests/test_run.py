@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from huggingface_hub import ModelCard
 from PIL import Image
 
 from lugpi_hf.dataset_io import load_dataset_dict
@@ -46,6 +47,11 @@ def test_demo_writes_every_artefact(demo_run):
     for name in ("student-vit", "student-clip"):
         assert (output_dir / name / "model.safetensors").is_file()
         assert "LUGPI student" in (output_dir / name / "README.md").read_text()
+    # The cards' model-index names the dataset the run prepared, not its generate/dataset folder.
+    for name in ("teacher-vit", "student-clip"):
+        card = ModelCard.load(output_dir / name / "README.md")
+        assert {result.dataset_name for result in card.data.eval_results} == {"lugpi demo (toy)"}, name
+        assert not card.data.datasets, name  # a local toy set: no Hub dataset to link
     assert (output_dir / "cache-vit" / "cache").is_dir()
     results = json.loads((output_dir / "results" / "results.json").read_text())
     names = [row["name"] for row in results["results"]]
