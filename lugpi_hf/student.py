@@ -46,7 +46,7 @@ class StudentScriptArguments(TrainingDataArguments):
     dataset_card_name: str | None = field(
         default=None,
         metadata={"help": "The dataset as the model card names it (default: --dataset_name; a local path by its last "
-                  "part). `lugpi run` gives the dataset it prepared, not its generate/dataset directory."},  # fmt: skip
+                  "part). `lugpi run` gives the dataset it prepared, not its generate/dataset folder."},  # fmt: skip
     )
 
 
@@ -93,7 +93,8 @@ def train_student(script_args: StudentScriptArguments, training_args: TrainingAr
         compute_metrics=compute_classification_metrics,
     )
     if distill:
-        trainer = LugpiDistillationTrainer(**kwargs, card_metadata={"dataset": script_args.dataset_card_name or script_args.dataset_name})
+        card_dataset = script_args.dataset_card_name or script_args.dataset_name
+        trainer = LugpiDistillationTrainer(**kwargs, card_metadata={"dataset": card_dataset})
     else:
         # The collator reads the raw text column, which is not an argument of the model's forward; keeping only
         # what it reads spares decoding the images of a generated dataset.

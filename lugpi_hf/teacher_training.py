@@ -56,7 +56,7 @@ class LugpiTeacherArguments(TrainingDataArguments):
     dataset_card_name: str | None = field(
         default=None,
         metadata={"help": "The dataset as the model card names it (default: --dataset_name; a local path by its last "
-                  "part). `lugpi run` gives the dataset it prepared, not its generate/dataset directory."},  # fmt: skip
+                  "part). `lugpi run` gives the dataset it prepared, not its generate/dataset folder."},  # fmt: skip
     )
 
 
