@@ -53,6 +53,11 @@ class TrainingDataArguments(TextImageDatasetArguments):
         metadata={"help": "Split to score the final model on (e.g. test); its scores go into the model card's "
                   "model-index."},  # fmt: skip
     )
+    dataset_card_name: str | None = field(
+        default=None,
+        metadata={"help": "The dataset as the model card names it (default: --dataset_name; a local path by its last "
+                  "part). `lugpi run` gives the dataset it prepared, not its generate/dataset folder."},  # fmt: skip
+    )
 
 
 def label_kwargs(names: list[str]) -> dict:

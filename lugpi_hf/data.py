@@ -462,10 +462,20 @@ def _cwi_record(row: list[str], where: str, row_id: str, sep_token: str) -> Reco
     return row_id, mark_span(sentence, start, end, sep_token), target, label
 
 
-def _load_cwi(name: str, data_dir: str | Path | None, sep_token: str) -> datasets.DatasetDict:
+def _cwi_file_names(name: str) -> dict[str, str]:
     prefix = _CWI_PREFIXES[name]
-    file_names = {"train": f"{prefix}_Train.tsv", "validation": f"{prefix}_Dev.tsv", "test": f"{prefix}_Test.tsv"}
-    expected = f"a folder with the official CWI 2018 files {', '.join(file_names.values())}"
+    return {"train": f"{prefix}_Train.tsv", "validation": f"{prefix}_Dev.tsv", "test": f"{prefix}_Test.tsv"}
+
+
+def _data_dir_expected(name: str) -> str:
+    """What the `data_dir` of the paper's dataset `name` holds, for error messages."""
+    if name in _CWI_PREFIXES:
+        return f"a folder with the official CWI 2018 files {', '.join(_cwi_file_names(name).values())}"
+    return _IMDB_EXPECTED if name == "imdb" else _NEWSGROUPS_EXPECTED
+
+
+def _load_cwi(name: str, data_dir: str | Path | None, sep_token: str) -> datasets.DatasetDict:
+    file_names, expected = _cwi_file_names(name), _data_dir_expected(name)
     if data_dir is None:
         raise ValueError(f"{name}: CWI 2018 has no copy on the Hub; pass data_dir, {expected}.")
     directory = Path(data_dir)
@@ -636,6 +646,24 @@ def _newsgroups_label_names(name: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def check_data_dir(name: str, data_dir: str | os.PathLike | None) -> None:
+    """
+    Raise a one-line `ValueError` where `data_dir` cannot hold the local files of dataset `name`: given for a
+    dataset other than the paper's, or a path that does not exist. What is inside is checked as the files are read;
+    `lugpi prepare` and `lugpi run` call this while they check their arguments, before anything runs.
+    """
+    if data_dir is None:
+        return
+    if name not in LUGPI_DATASETS:
+        raise ValueError(
+            f"data_dir is for the paper's datasets ({', '.join(LUGPI_DATASETS)}); "
+            f"pass the path of {name!r} as the name."
+        )
+    if not Path(data_dir).exists():
+        what = "directory" if name in _CWI_PREFIXES else "directory or .tar.gz archive"
+        raise ValueError(f"{data_dir}: no such {what} (expected {_data_dir_expected(name)}).")
+
+
 def load_lugpi_dataset(
     name: str,
     data_dir: str | os.PathLike | None = None,
@@ -713,6 +741,7 @@ def load_lugpi_dataset(
     """
     if not 0 <= validation_fraction < 1:
         raise ValueError(f"validation_fraction is {validation_fraction}, expected a share in [0, 1).")
+    check_data_dir(name, data_dir)
     if name in LUGPI_DATASETS:
         if text_column or label_column or prompt_column:
             logger.warning(
@@ -732,11 +761,6 @@ def load_lugpi_dataset(
                 label_names=None if is_imdb else _newsgroups_label_names(hub_id),
             )  # fmt: skip
     else:
-        if data_dir is not None:
-            raise ValueError(
-                f"data_dir is for the paper's datasets ({', '.join(LUGPI_DATASETS)}); "
-                f"pass the path of {name!r} as the name."
-            )
         is_local = Path(name).exists() or Path(name).suffix in _FILE_BUILDERS
         if not is_local and "/" not in name:
             raise ValueError(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import datasets
 
@@ -61,8 +60,9 @@ class PrepareArguments(DatasetArguments):
                              "Hub id or a csv/json/parquet path.")  # fmt: skip
         if not 0 < self.validation_fraction < 1:
             raise ValueError(f"--validation_fraction must be in (0, 1), got {self.validation_fraction}.")
-        if self.data_dir is not None and not Path(self.data_dir).expanduser().exists():
-            raise ValueError(f"data_dir {self.data_dir}: no such folder or .tar.gz archive.")
+        from .data import check_data_dir
+
+        check_data_dir(self.dataset_name, self.data_dir)
 
 
 def load_prepared(args: PrepareArguments) -> datasets.DatasetDict:

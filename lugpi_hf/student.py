@@ -43,11 +43,6 @@ class StudentScriptArguments(TrainingDataArguments):
             "help": "Pretrained text encoder of the student and the baseline (hub id or directory).",
         },
     )
-    dataset_card_name: str | None = field(
-        default=None,
-        metadata={"help": "The dataset as the model card names it (default: --dataset_name; a local path by its last "
-                  "part). `lugpi run` gives the dataset it prepared, not its generate/dataset folder."},  # fmt: skip
-    )
 
 
 def load_student(name_or_path: str, names: list[str], **kwargs):

@@ -53,11 +53,6 @@ class LugpiTeacherArguments(TrainingDataArguments):
     generator: str | None = field(
         default=None, metadata={"help": "The text-to-image model that generated the images, for the model card."}
     )
-    dataset_card_name: str | None = field(
-        default=None,
-        metadata={"help": "The dataset as the model card names it (default: --dataset_name; a local path by its last "
-                  "part). `lugpi run` gives the dataset it prepared, not its generate/dataset folder."},  # fmt: skip
-    )
 
 
 class LugpiTeacherTrainer(LugpiModelCardMixin, Trainer):

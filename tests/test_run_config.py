@@ -36,7 +36,7 @@ distillation: {alpha: 3.0}
         (("preset: fast", "preset: fastest"), "generation.preset: expected one of"),
         (("training: {", "training: {output_dir: x, "), "training.output_dir: set by lugpi itself"),
         (("dataset: imdb", "dataset: imdb\nepochs: 3"), "unknown key 'epochs'"),
-        (("dataset: imdb", "dataset: imdb\ndata_dir: /no/such/aclImdb"), "prepare: data_dir /no/such/aclImdb: no"),
+        (("dataset: imdb", "dataset: imdb\ndata_dir: /no/such/aclImdb"), "prepare: /no/such/aclImdb: no such"),
     ],
 )
 def test_a_bad_key_or_type_at_any_depth_names_the_file_and_key(tmp_path, change, message):
@@ -99,6 +99,7 @@ def test_a_missing_data_dir_on_the_command_line_fails_before_any_stage(tmp_path)
 
     path = tmp_path / "run.yaml"
     path.write_text(GOOD)
-    with pytest.raises(ConfigError, match="overrides: prepare: data_dir /no/such/aclImdb: no such folder"):
+    missing = r"overrides: prepare: /no/such/aclImdb: no such directory or \.tar\.gz archive \(expected aclImdb/"
+    with pytest.raises(ConfigError, match=missing):
         RunArguments(config=str(path), data_dir="/no/such/aclImdb", output_dir=str(tmp_path / "run")).load()
     assert not (tmp_path / "run").exists()
